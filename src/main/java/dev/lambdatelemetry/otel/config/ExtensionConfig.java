@@ -1,0 +1,134 @@
+package dev.lambdatelemetry.otel.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The extension's own settings. Every property can also be given as an environment variable
+ * ({@code lambda-telemetry.listener.port} ↔ {@code LAMBDA_TELEMETRY_LISTENER_PORT}).
+ */
+@ConfigMapping(prefix = "lambda-telemetry")
+public interface ExtensionConfig {
+
+  /** Listener for Telemetry API deliveries. */
+  Listener listener();
+
+  /** The Telemetry API subscription. */
+  Subscription subscription();
+
+  /** The hand-off queue between the listener and the converter. */
+  Inbox inbox();
+
+  /** Event-loop timing. */
+  Invoke invoke();
+
+  /** SHUTDOWN handling. */
+  Shutdown shutdown();
+
+  /** Export pipeline settings. */
+  ExportConfig export();
+
+  /** Conversion settings. */
+  Conversion conversion();
+
+  /** Where Lambda delivers telemetry. */
+  interface Listener {
+    /** TCP port of the listener (HTTP or TCP protocol); not 9001, 4317/4318, 8124–8126, 8999. */
+    @WithDefault("4290")
+    int port();
+
+    /** Path of the subscribed HTTP destination; {@code /} is always accepted too. */
+    @WithDefault("/telemetry")
+    String path();
+
+    /** Delivery protocol requested from the Telemetry API: HTTP or TCP (newline-delimited JSON). */
+    @WithDefault("HTTP")
+    Protocol protocol();
+  }
+
+  /** Telemetry API delivery protocols. */
+  enum Protocol {
+    HTTP,
+    TCP
+  }
+
+  /** The body of {@code PUT /2022-07-01/telemetry}. */
+  interface Subscription {
+    /**
+     * Schema version; unset means {@code 2022-12-13}, or {@code 2025-01-29} on Lambda Managed
+     * Instances (which requires it).
+     */
+    @WithName("schema-version")
+    Optional<String> schemaVersion();
+
+    /** Streams to subscribe to: any of platform, function, extension. */
+    @WithDefault("platform,function,extension")
+    List<String> types();
+
+    /** Platform-side buffering. */
+    Buffering buffering();
+  }
+
+  /** Platform-side buffering; ranges are the platform's and are checked at start-up. */
+  interface Buffering {
+    /** Events per batch, 1000–10000. */
+    @WithDefault("1000")
+    int maxItems();
+
+    /** Bytes per batch, 262144–1048576. */
+    @WithDefault("262144")
+    int maxBytes();
+
+    /** Milliseconds before a partial batch is sent, 25–30000. */
+    @WithDefault("25")
+    int timeoutMs();
+  }
+
+  /** Bounds of the listener → converter queue; what does not fit is dropped and counted. */
+  interface Inbox {
+    /** Batches held at most. */
+    @WithDefault("64")
+    int maxBatches();
+
+    /** Bytes of batch bodies held at most. */
+    @WithDefault("16777216")
+    long maxBytes();
+  }
+
+  /** How long an INVOKE may wait for its {@code platform.runtimeDone}. */
+  interface Invoke {
+    /** The longest wait for runtimeDone before calling next anyway. */
+    @WithDefault("PT10S")
+    Duration maxWait();
+
+    /** Kept free before the invocation's deadline. */
+    @WithDefault("PT0.1S")
+    Duration deadlineMargin();
+  }
+
+  /** SHUTDOWN handling. */
+  interface Shutdown {
+    /** Time the listener stays up for late events (the last platform.report). */
+    @WithDefault("PT0.3S")
+    Duration grace();
+
+    /** Kept free before the SHUTDOWN deadline: the process must have exited by then. */
+    @WithDefault("PT0.2S")
+    Duration safetyMargin();
+  }
+
+  /** Conversion options. */
+  interface Conversion {
+    /** Also emit CloudWatch-style START/END/REPORT log records for platform events. */
+    @WithDefault("false")
+    boolean platformLogLines();
+
+    /** Invocations whose terminal event never comes are evicted beyond this count. */
+    @WithDefault("512")
+    int maxOpenInvocations();
+  }
+}
