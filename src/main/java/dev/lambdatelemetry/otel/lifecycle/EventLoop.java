@@ -1,0 +1,163 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.IntConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The extension's life after init, on one named thread: {@code next}, wait for the invocation's
+ * {@code platform.runtimeDone}, flush, {@code next} again; at SHUTDOWN wait briefly for the last
+ * {@code platform.report}, flush, exit.
+ *
+ * <p>Why it waits and flushes here: calling {@code next} tells Lambda we are done, and Lambda then
+ * freezes the whole sandbox, our threads and sockets included, possibly for hours or for ever. Data
+ * not exported before {@code next} leaves only at the next thaw; a request in flight across the
+ * freeze is cut. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
+ *
+ * <p>Fail open: whatever the telemetry side does, the loop calls {@code next} on time; every wait
+ * is bounded by the invocation's deadline.
+ */
+public final class EventLoop implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
+  static final String THREAD_NAME = "lambda-event-loop";
+
+  private final ExtensionsApiClient api;
+  private final InvocationBarrier barrier;
+  private final TelemetryHooks hooks;
+  private final ExtensionConfig.Invoke invokeConfig;
+  private final ExtensionConfig.Shutdown shutdownConfig;
+  private final boolean awaitRuntimeDone;
+  private final IntConsumer exit;
+  private String lastRequestId;
+  private long invocations;
+
+  /**
+   * @param awaitRuntimeDone false when no platform events will come (local emulator, or the
+   *     subscription leaves out {@code platform}): then waiting would only delay every invocation
+   * @param exit called once with the process exit code when the loop ends
+   */
+  public EventLoop(
+      ExtensionsApiClient api,
+      InvocationBarrier barrier,
+      TelemetryHooks hooks,
+      ExtensionConfig.Invoke invokeConfig,
+      ExtensionConfig.Shutdown shutdownConfig,
+      boolean awaitRuntimeDone,
+      IntConsumer exit) {
+    this.api = api;
+    this.barrier = barrier;
+    this.hooks = hooks;
+    this.invokeConfig = invokeConfig;
+    this.shutdownConfig = shutdownConfig;
+    this.awaitRuntimeDone = awaitRuntimeDone;
+    this.exit = exit;
+  }
+
+  /** Starts the loop on its own named thread. */
+  public Thread start() {
+    Thread t = new Thread(this, THREAD_NAME);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Override
+  public void run() {
+    int code;
+    try {
+      code = loop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      code = 1;
+    } catch (RuntimeException e) {
+      LOG.error("event loop failed", e);
+      reportExitError(e);
+      code = 1;
+    }
+    exit.accept(code);
+  }
+
+  /** Invocations seen so far. */
+  public long invocations() {
+    return invocations;
+  }
+
+  private int loop() throws InterruptedException {
+    while (true) {
+      NextEvent event;
+      try {
+        event = api.next();
+      } catch (ExtensionsApiException e) {
+        LOG.error("event/next failed; exiting", e);
+        reportExitError(e);
+        return 1;
+      }
+      if (event instanceof NextEvent.Invoke invoke) {
+        onInvoke(invoke);
+      } else if (event instanceof NextEvent.Shutdown shutdown) {
+        onShutdown(shutdown);
+        return 0;
+      }
+    }
+  }
+
+  private void onInvoke(NextEvent.Invoke invoke) throws InterruptedException {
+    invocations++;
+    lastRequestId = invoke.requestId();
+    long startNanos = System.nanoTime();
+    Instant now = Instant.now();
+    guard(() -> hooks.invokeStarted(invoke, now), "invokeStarted");
+    // Everything below is bounded by the invocation's own deadline: never push it into a timeout.
+    long deadlineNanos = deadlineNanos(invoke.deadlineMs(), invokeConfig.deadlineMargin(), startNanos);
+    long waitUntil =
+        Math.min(deadlineNanos, startNanos + invokeConfig.maxWait().toNanos());
+    if (awaitRuntimeDone && !barrier.awaitRuntimeDone(invoke.requestId(), waitUntil)) {
+      LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
+    }
+    Instant flushDeadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    guard(() -> hooks.invokeFinished(invoke, flushDeadline), "invokeFinished");
+  }
+
+  private void onShutdown(NextEvent.Shutdown shutdown) throws InterruptedException {
+    long nowNanos = System.nanoTime();
+    long deadlineNanos =
+        deadlineNanos(shutdown.deadlineMs(), shutdownConfig.safetyMargin(), nowNanos);
+    LOG.debugf("SHUTDOWN (%s) after %d invocations", shutdown.reason(), invocations);
+    // The last invocation's platform.report is generated after our last next: it comes now.
+    if (awaitRuntimeDone && lastRequestId != null) {
+      long graceEnd = Math.min(deadlineNanos, nowNanos + shutdownConfig.grace().toNanos());
+      barrier.awaitReport(lastRequestId, graceEnd);
+    }
+    Instant deadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    guard(() -> hooks.shutdown(deadline), "shutdown");
+  }
+
+  /** Converts an absolute epoch-ms deadline minus a margin into a nanoTime deadline. */
+  static long deadlineNanos(long deadlineEpochMs, Duration margin, long nowNanos) {
+    if (deadlineEpochMs <= 0) {
+      return nowNanos + Duration.ofSeconds(2).toNanos(); // no deadline given: stay brief
+    }
+    long leftMs = deadlineEpochMs - System.currentTimeMillis() - margin.toMillis();
+    return nowNanos + Math.max(0, leftMs) * 1_000_000L;
+  }
+
+  private void guard(Runnable r, String what) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "%s failed; going on", what);
+    }
+  }
+
+  private void reportExitError(RuntimeException e) {
+    try {
+      api.exitError("Extension.EventLoopFailed", String.valueOf(e.getMessage()));
+    } catch (RuntimeException ignored) {
+      // the platform may already be gone; we exit anyway
+    }
+  }
+}

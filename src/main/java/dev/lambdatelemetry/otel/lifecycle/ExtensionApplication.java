@@ -1,0 +1,113 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdatelemetry.otel.config.ConfigValidator;
+import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
+import dev.lambdatelemetry.otel.telemetry.SubscribeOutcome;
+import dev.lambdatelemetry.otel.telemetry.TelemetryApiClient;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * Init after registration, once Quarkus is up and the HTTP listener is bound: validate the
+ * configuration, start the telemetry side, subscribe, start the event loop. Any failure here is
+ * reported with {@code init/error} and ends the process with a non-zero code.
+ */
+public class ExtensionApplication implements QuarkusApplication {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle");
+
+  @Inject ExtensionConfig config;
+  @Inject ObjectMapper mapper;
+  @Inject ExtensionComponents components;
+
+  private final AtomicInteger exitCode = new AtomicInteger();
+
+  @Override
+  public int run(String... args) {
+    Registration registration = Bootstrap.registration();
+    if (registration == null) {
+      LOG.error("not registered: start the extension through its launcher (Main)");
+      return 1;
+    }
+    boolean managed = !registration.receivesInvokes();
+    List<String> problems = ConfigValidator.problems(config, managed);
+    problems = components.validate(problems);
+    if (!problems.isEmpty()) {
+      Bootstrap.initFailed("ConfigInvalid", String.join("; ", problems));
+      return 1;
+    }
+    ExtensionsApiClient api = Bootstrap.api();
+    boolean telemetryExpected;
+    try {
+      components.start(registration);
+      TelemetryApiClient telemetryApi =
+          new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"), mapper);
+      SubscribeOutcome outcome =
+          telemetryApi.subscribe(
+              registration.extensionId(), telemetryApi.subscriptionBody(config, managed));
+      if (outcome instanceof SubscribeOutcome.Failed f) {
+        Bootstrap.initFailed(
+            "SubscribeFailed",
+            "Telemetry API subscription failed: " + (f.status() < 0 ? "" : f.status() + " ")
+                + (f.errorType() == null ? "" : f.errorType() + ": ") + f.message());
+        return 1;
+      }
+      telemetryExpected = outcome instanceof SubscribeOutcome.Subscribed;
+      if (!telemetryExpected) {
+        LOG.warn("the Telemetry API is not supported here (a local emulator?): the lifecycle goes on,"
+            + " no telemetry will arrive");
+      }
+    } catch (RuntimeException e) {
+      Bootstrap.initFailed(Main.describe(e));
+      return 1;
+    }
+    boolean waitForRuntimeDone =
+        telemetryExpected && !managed && config.subscription().types().contains("platform");
+    EventLoop loop =
+        new EventLoop(
+            api,
+            components.barrier(),
+            components.hooks(),
+            config.invoke(),
+            config.shutdown(),
+            waitForRuntimeDone,
+            this::loopEnded);
+    long readyMs = (System.nanoTime() - Bootstrap.processStartNanos()) / 1_000_000;
+    long registeredMs =
+        (registration.registeredAtNanos() - Bootstrap.processStartNanos()) / 1_000_000;
+    LOG.infof("ready: registered at %d ms, first next at %d ms after process start%s",
+        registeredMs, readyMs, telemetryExpected ? "" : " (no telemetry: local mode)");
+    Bootstrap.markInitCompleted();
+    loop.start();
+    Quarkus.waitForExit();
+    return exitCode.get();
+  }
+
+  private void loopEnded(int code) {
+    exitCode.set(code);
+    // Quarkus stops its own services on the way out; the watchdog makes sure we are gone by the
+    // SHUTDOWN deadline whatever a stuck thread does (Lambda would SIGKILL us anyway).
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(Math.max(50, config.shutdown().safetyMargin().toMillis() / 2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(code);
+    }, "exit-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    Quarkus.asyncExit(code);
+  }
+
+  /** For tests: the barrier the event loop waits on. */
+  InvocationBarrier barrier() {
+    return components.barrier();
+  }
+}

@@ -1,0 +1,271 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Client of the Lambda Extensions API ({@code /2020-01-01/extension}): one method per endpoint.
+ *
+ * <p>Why {@link HttpURLConnection}: {@link #register} runs before Quarkus boots, as the very first
+ * thing the process does, because Lambda starts the function's runtime only once every extension has
+ * registered; the JDK's plain client loads the fewest classes. Every call has explicit connect and
+ * read timeouts except {@link #next()}, a long poll during which the whole environment may be frozen
+ * for hours. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
+ */
+public final class ExtensionsApiClient {
+
+  static final String BASE_PATH = "/2020-01-01/extension";
+  static final String HEADER_NAME = "Lambda-Extension-Name";
+  static final String HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
+  static final String HEADER_ACCEPT_FEATURE = "Lambda-Extension-Accept-Feature";
+  static final String HEADER_ERROR_TYPE = "Lambda-Extension-Function-Error-Type";
+  static final String FEATURE_ACCOUNT_ID = "accountId";
+  static final String INVALID_EVENT_TYPE = "Extension.InvalidEventType";
+
+  private static final int CONNECT_TIMEOUT_MS = 2_000;
+  private static final int READ_TIMEOUT_MS = 5_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final String baseUrl;
+  private volatile String extensionId;
+  private volatile HttpURLConnection pendingNext;
+
+  /**
+   * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
+   */
+  public ExtensionsApiClient(String runtimeApi) {
+    if (runtimeApi == null || runtimeApi.isBlank()) {
+      throw new IllegalArgumentException(
+          "AWS_LAMBDA_RUNTIME_API is not set: this program runs as a Lambda extension");
+    }
+    this.baseUrl = "http://" + runtimeApi + BASE_PATH;
+  }
+
+  /**
+   * Registers for {@code events}; on Lambda Managed Instances, or when the platform refuses INVOKE
+   * with {@code 403 Extension.InvalidEventType}, registers again for SHUTDOWN alone.
+   */
+  public Registration register(String extensionName, List<String> events) {
+    try {
+      return registerOnce(extensionName, events);
+    } catch (ExtensionsApiException e) {
+      if (e.status() == 403 && INVALID_EVENT_TYPE.equals(e.errorType()) && events.contains("INVOKE")) {
+        return registerOnce(extensionName, List.of("SHUTDOWN"));
+      }
+      throw e;
+    }
+  }
+
+  /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
+  public NextEvent next() {
+    HttpURLConnection c = open("/event/next", "GET", 0);
+    pendingNext = c;
+    try {
+      Answer a = exchange(c, null);
+      if (a.status != 200) {
+        throw failure("event/next", a, null);
+      }
+      JsonNode body = MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN comes as text/plain
+      String type = body.path("eventType").asText("");
+      long deadlineMs = body.path("deadlineMs").asLong(0);
+      if ("SHUTDOWN".equalsIgnoreCase(type)) {
+        return new NextEvent.Shutdown(body.path("shutdownReason").asText("spindown"), deadlineMs);
+      }
+      JsonNode tracing = body.path("tracing").path("value");
+      return new NextEvent.Invoke(
+          body.path("requestId").asText(""),
+          deadlineMs,
+          body.path("invokedFunctionArn").asText(null),
+          tracing.isTextual() ? tracing.asText() : null);
+    } catch (IOException e) {
+      throw new ExtensionsApiException("event/next failed: " + e, -1, null, e);
+    } finally {
+      pendingNext = null;
+    }
+  }
+
+  /** Reports a failure after registering and before the first {@code next}; the caller then exits. */
+  public void initError(String errorType, String message) {
+    postError("/init/error", errorType, message);
+  }
+
+  /** Reports an unexpected failure of a running extension; the caller then exits. */
+  public void exitError(String errorType, String message) {
+    postError("/exit/error", errorType, message);
+  }
+
+  /** The identifier from registration, or null before it. */
+  public String extensionId() {
+    return extensionId;
+  }
+
+  /** Aborts a pending {@link #next()} (used when the process stops for another reason). */
+  public void disconnect() {
+    HttpURLConnection c = pendingNext;
+    if (c != null) {
+      c.disconnect();
+    }
+  }
+
+  private Registration registerOnce(String extensionName, List<String> events) {
+    HttpURLConnection c = open("/register", "POST", READ_TIMEOUT_MS);
+    c.setRequestProperty(HEADER_NAME, extensionName);
+    c.setRequestProperty(HEADER_ACCEPT_FEATURE, FEATURE_ACCOUNT_ID);
+    StringBuilder body = new StringBuilder("{\"events\":[");
+    for (int i = 0; i < events.size(); i++) {
+      body.append(i == 0 ? "\"" : ",\"").append(events.get(i)).append('"');
+    }
+    body.append("]}");
+    Answer a;
+    try {
+      a = exchange(c, body.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ExtensionsApiException("register failed: " + e, -1, null, e);
+    }
+    if (a.status != 200) {
+      throw failure("register", a, null);
+    }
+    String id = c.getHeaderField(HEADER_IDENTIFIER);
+    if (id == null || id.isBlank()) {
+      throw new ExtensionsApiException(
+          "register answered 200 without " + HEADER_IDENTIFIER, 200, null, null);
+    }
+    extensionId = id;
+    String json = new String(a.body, StandardCharsets.UTF_8);
+    return new Registration(
+        id,
+        FlatJson.string(json, "functionName"),
+        FlatJson.string(json, "functionVersion"),
+        FlatJson.string(json, "accountId"),
+        List.copyOf(events),
+        System.nanoTime());
+  }
+
+  private void postError(String path, String errorType, String message) {
+    HttpURLConnection c = open(path, "POST", READ_TIMEOUT_MS);
+    c.setRequestProperty(HEADER_ERROR_TYPE, errorType);
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("errorMessage", message == null ? "" : message);
+    body.put("errorType", errorType);
+    try {
+      Answer a = exchange(c, MAPPER.writeValueAsBytes(body));
+      if (a.status >= 300) {
+        throw failure(path.substring(1), a, null);
+      }
+    } catch (IOException e) {
+      throw new ExtensionsApiException(path.substring(1) + " failed: " + e, -1, null, e);
+    }
+  }
+
+  private HttpURLConnection open(String path, String method, int readTimeoutMs) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) new URL(baseUrl + path).openConnection();
+      c.setRequestMethod(method);
+      c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+      c.setReadTimeout(readTimeoutMs);
+      c.setUseCaches(false);
+      String id = extensionId;
+      if (id != null) {
+        c.setRequestProperty(HEADER_IDENTIFIER, id);
+      }
+      return c;
+    } catch (IOException e) {
+      throw new ExtensionsApiException(method + " " + path + " failed: " + e, -1, null, e);
+    }
+  }
+
+  private static Answer exchange(HttpURLConnection c, byte[] body) throws IOException {
+    if (body != null) {
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      c.setFixedLengthStreamingMode(body.length);
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(body);
+      }
+    }
+    int status = c.getResponseCode();
+    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+    byte[] bytes = in == null ? new byte[0] : readAll(in);
+    return new Answer(status, bytes);
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    try (in) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+      in.transferTo(out);
+      return out.toByteArray();
+    }
+  }
+
+  private static ExtensionsApiException failure(String what, Answer a, Throwable cause) {
+    String json = new String(a.body, StandardCharsets.UTF_8);
+    String errorType = FlatJson.string(json, "errorType");
+    String message = FlatJson.string(json, "errorMessage");
+    return new ExtensionsApiException(
+        what + " answered " + a.status
+            + (errorType == null ? "" : " " + errorType)
+            + (message == null ? "" : ": " + message),
+        a.status,
+        errorType,
+        cause);
+  }
+
+  private record Answer(int status, byte[] body) {}
+
+  /**
+   * Reads a top-level string field of a small flat JSON object without a JSON library, so that
+   * registration does not pay for loading one.
+   */
+  static final class FlatJson {
+    private FlatJson() {}
+
+    static String string(String json, String field) {
+      Matcher m =
+          Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+              .matcher(json);
+      if (!m.find()) {
+        return null;
+      }
+      String raw = m.group(1);
+      return raw.indexOf('\\') < 0 ? raw : unescape(raw);
+    }
+
+    private static String unescape(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char ch = s.charAt(i);
+        if (ch != '\\' || i + 1 >= s.length()) {
+          b.append(ch);
+          continue;
+        }
+        char e = s.charAt(++i);
+        switch (e) {
+          case 'n' -> b.append('\n');
+          case 't' -> b.append('\t');
+          case 'r' -> b.append('\r');
+          case 'b' -> b.append('\b');
+          case 'f' -> b.append('\f');
+          case 'u' -> {
+            if (i + 4 < s.length()) {
+              b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+              i += 4;
+            }
+          }
+          default -> b.append(e);
+        }
+      }
+      return b.toString();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import java.time.Instant;
+
+/**
+ * What the event loop asks of the telemetry and export side, at the three moments that matter: an
+ * invocation starts, an invocation's runtime is done (flush before Lambda freezes us), and SHUTDOWN.
+ * Implementations must return by the deadline they are given and must not throw; the loop guards
+ * against them anyway (fail open).
+ */
+public interface TelemetryHooks {
+
+  /** An INVOKE event arrived. */
+  void invokeStarted(NextEvent.Invoke invoke, Instant now);
+
+  /** The invocation's runtime is done (or waiting for it timed out): flush within the deadline. */
+  void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline);
+
+  /** SHUTDOWN: convert what is still held, export it, all before {@code deadline}. */
+  void shutdown(Instant deadline);
+}

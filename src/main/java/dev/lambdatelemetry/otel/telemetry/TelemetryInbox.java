@@ -1,0 +1,104 @@
+package dev.lambdatelemetry.otel.telemetry;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hand-off between the listener and the processing thread: bounded in batches and in bytes, so a
+ * burst of deliveries can never exhaust the heap. What does not fit is dropped and counted, never
+ * waited for: the listener must answer Lambda at once, and a non-2xx answer would only make Lambda
+ * resend the same batch.
+ */
+public final class TelemetryInbox {
+
+  /** One unit of work for the processing thread. */
+  public sealed interface Work {}
+
+  /**
+   * A delivered body.
+   *
+   * @param ndjson true for a TCP-protocol line (one event), false for an HTTP array
+   */
+  public record Batch(byte[] body, Instant receivedAt, boolean ndjson) implements Work {}
+
+  /** A task to run on the processing thread, in order with the batches before it. */
+  public record Task(Runnable runnable) implements Work {}
+
+  private final int maxBatches;
+  private final long maxBytes;
+  private final ArrayDeque<Work> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private final AtomicLong acceptedBatches = new AtomicLong();
+  private final AtomicLong droppedBatches = new AtomicLong();
+  private final AtomicLong droppedBytes = new AtomicLong();
+
+  /** Creates an inbox holding at most {@code maxBatches} bodies and {@code maxBytes} bytes. */
+  public TelemetryInbox(int maxBatches, long maxBytes) {
+    if (maxBatches < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("inbox bounds must be positive");
+    }
+    this.maxBatches = maxBatches;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Queues a body; returns false (and counts it) when the inbox is full. Never blocks. */
+  public boolean offer(byte[] body, Instant receivedAt, boolean ndjson) {
+    synchronized (queue) {
+      long bytesAfter = queuedBytes + body.length;
+      if (queue.size() >= maxBatches || (bytesAfter > maxBytes && !queue.isEmpty())) {
+        droppedBatches.incrementAndGet();
+        droppedBytes.addAndGet(body.length);
+        return false;
+      }
+      queue.addLast(new Batch(body, receivedAt, ndjson));
+      queuedBytes = bytesAfter;
+      acceptedBatches.incrementAndGet();
+      queue.notifyAll();
+      return true;
+    }
+  }
+
+  /** Queues a task behind every batch received so far; tasks are never dropped. */
+  public void submit(Runnable task) {
+    synchronized (queue) {
+      queue.addLast(new Task(task));
+      queue.notifyAll();
+    }
+  }
+
+  /** Takes the next work item, waiting up to {@code timeoutMs}; null on timeout. */
+  public Work poll(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    synchronized (queue) {
+      while (queue.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        TimeUnit.NANOSECONDS.timedWait(queue, left);
+      }
+      Work w = queue.removeFirst();
+      if (w instanceof Batch b) {
+        queuedBytes -= b.body().length;
+      }
+      return w;
+    }
+  }
+
+  /** Batches accepted so far. */
+  public long acceptedBatches() {
+    return acceptedBatches.get();
+  }
+
+  /** Batches dropped because the inbox was full. */
+  public long droppedBatches() {
+    return droppedBatches.get();
+  }
+
+  /** Bytes of dropped batches. */
+  public long droppedBytes() {
+    return droppedBytes.get();
+  }
+}
