@@ -35,7 +35,7 @@ public final class ConfigValidator {
     List<String> types = c.subscription().types();
     if (types.isEmpty() || !TYPES.containsAll(types)) {
       p.add(PREFIX + "subscription.types must be a non-empty subset of platform,function,extension,"
-          + " was " + types);
+          + " was " + String.join(",", types));
     }
     c.subscription().schemaVersion().ifPresent(v -> {
       if (!SCHEMAS.contains(v)) {

@@ -41,6 +41,13 @@ public class ExtensionComponents {
     return receiverInstance();
   }
 
+  /** The inbox between the listeners and the processing thread. */
+  @Produces
+  @Singleton
+  TelemetryInbox inbox() {
+    return inboxInstance();
+  }
+
   /** Adds the export side's configuration problems to {@code problems}. */
   List<String> validate(List<String> problems) {
     return problems;

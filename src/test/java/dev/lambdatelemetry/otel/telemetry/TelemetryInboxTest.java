@@ -1,0 +1,42 @@
+package dev.lambdatelemetry.otel.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TelemetryInboxTest {
+
+  @Test
+  void offer_beyondItemBound_dropsAndCounts() {
+    TelemetryInbox inbox = new TelemetryInbox(2, 1_000);
+    assertThat(inbox.offer(new byte[10], Instant.EPOCH, false)).isTrue();
+    assertThat(inbox.offer(new byte[10], Instant.EPOCH, false)).isTrue();
+    assertThat(inbox.offer(new byte[10], Instant.EPOCH, false)).isFalse();
+    assertThat(inbox.droppedBatches()).isEqualTo(1);
+    assertThat(inbox.droppedBytes()).isEqualTo(10);
+  }
+
+  @Test
+  void offer_beyondByteBound_dropsButAnEmptyInboxTakesOneOversizedBody() {
+    TelemetryInbox inbox = new TelemetryInbox(10, 100);
+    assertThat(inbox.offer(new byte[150], Instant.EPOCH, false)).isTrue();
+    assertThat(inbox.offer(new byte[1], Instant.EPOCH, false)).isFalse();
+  }
+
+  @Test
+  void poll_freesBytesAndKeepsOrderWithTasks() throws InterruptedException {
+    TelemetryInbox inbox = new TelemetryInbox(10, 100);
+    List<String> seen = new ArrayList<>();
+    inbox.offer(new byte[60], Instant.EPOCH, false);
+    inbox.submit(() -> seen.add("task"));
+    assertThat(inbox.poll(0)).isInstanceOf(TelemetryInbox.Batch.class);
+    assertThat(inbox.offer(new byte[60], Instant.EPOCH, false)).isTrue();
+    ((TelemetryInbox.Task) inbox.poll(0)).runnable().run();
+    assertThat(seen).containsExactly("task");
+    assertThat(inbox.poll(0)).isInstanceOf(TelemetryInbox.Batch.class);
+    assertThat(inbox.poll(0)).isNull();
+  }
+}
