@@ -31,6 +31,8 @@ final class Exchanges {
                 exchange.getResponseHeaders().set("Content-Type", contentType);
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            // Recorded before the answer leaves, so a caller that inspects calls() after its response sees it.
+            recorder.answered(index, status);
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -38,7 +40,6 @@ final class Exchanges {
                 }
             }
             exchange.close();
-            recorder.answered(index, status);
         }
 
         void error(ConformanceRecorder recorder, int status, String errorType, String message) throws IOException {

@@ -1,6 +1,8 @@
 package dev.lambdatelemetry.otel.simulator;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -32,11 +35,11 @@ public final class ExtensionProcess implements AutoCloseable {
     private final StringBuffer stderr = new StringBuffer();
     private volatile boolean killed;
 
-    private ExtensionProcess(Process process, long startNanos, PrintStream echo) {
+    private ExtensionProcess(Process process, long startNanos, PrintStream echo, Consumer<String> lines) {
         this.process = process;
         this.startNanos = startNanos;
-        pump(process.getInputStream(), stdout, echo, "stdout");
-        pump(process.getErrorStream(), stderr, echo, "stderr");
+        pump(process.getInputStream(), stdout, echo, "stdout", lines);
+        pump(process.getErrorStream(), stderr, echo, "stderr", lines);
     }
 
     /**
@@ -54,7 +57,8 @@ public final class ExtensionProcess implements AutoCloseable {
         env.putAll(lambdaEnvironment(simulator));
         env.putAll(extraEnv);
         long started = System.nanoTime();
-        return new ExtensionProcess(builder.start(), started, echo);
+        // Like the platform, every line the extension prints becomes an `extension` telemetry event.
+        return new ExtensionProcess(builder.start(), started, echo, simulator::extensionOutput);
     }
 
     /** The variables Lambda gives an external extension (contract §1). */
@@ -179,16 +183,16 @@ public final class ExtensionProcess implements AutoCloseable {
         }
     }
 
-    private static void pump(InputStream in, StringBuffer sink, PrintStream echo, String name) {
+    private static void pump(InputStream in, StringBuffer sink, PrintStream echo, String name,
+            Consumer<String> lines) {
         Thread thread = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try (in) {
-                int read;
-                while ((read = in.read(buffer)) != -1) {
-                    String text = new String(buffer, 0, read, StandardCharsets.UTF_8);
-                    sink.append(text);
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    sink.append(line).append('\n');
+                    lines.accept(line);
                     if (echo != null) {
-                        echo.print(text);
+                        echo.println(line);
                         echo.flush();
                     }
                 }

@@ -105,6 +105,11 @@ public final class LambdaSimulator implements AutoCloseable {
         return bus.generated().stream().map(PlatformEvents.Event::json).toList();
     }
 
+    /** One line the extension printed: the platform turns each into an {@code extension} event. */
+    public void extensionOutput(String line) {
+        bus.publish(new PlatformEvents(options).extensionLog(java.time.Instant.now(), line));
+    }
+
     @Override
     public void close() {
         bus.close();
