@@ -25,6 +25,11 @@ public final class SimulatorMain {
 
     private static final int DEFAULT_INVOCATIONS = 6;
 
+    static {
+        // JBoss Logging must own java.util.logging before any logger exists, or it prints a warning at start.
+        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+    }
+
     private SimulatorMain() {
     }
 
