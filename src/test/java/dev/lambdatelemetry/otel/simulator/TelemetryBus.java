@@ -1,0 +1,97 @@
+package dev.lambdatelemetry.otel.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The platform's telemetry stream: every generated event goes to each subscriber whose types match, in
+ * generation order. While subscriptions are open (Init), events are also kept and replayed to each new
+ * subscriber, which is why the first batch usually starts with {@code platform.initStart} (contract §3.2).
+ */
+final class TelemetryBus implements AutoCloseable {
+
+    private final SimulatorOptions options;
+    private final ConformanceRecorder recorder;
+    private final TelemetryDispatcher.DeliveryListener deliveries;
+    private final List<PlatformEvents.Event> initBuffer = new ArrayList<>();
+    private final List<TelemetryDispatcher> dispatchers = new CopyOnWriteArrayList<>();
+    private final List<PlatformEvents.Event> generated = new CopyOnWriteArrayList<>();
+    private boolean subscriptionsOpen = true;
+    private boolean frozen;
+
+    TelemetryBus(SimulatorOptions options, ConformanceRecorder recorder,
+            TelemetryDispatcher.DeliveryListener deliveries) {
+        this.options = options;
+        this.recorder = recorder;
+        this.deliveries = deliveries;
+    }
+
+    synchronized void publish(PlatformEvents.Event event) {
+        generated.add(event);
+        if (subscriptionsOpen) {
+            initBuffer.add(event);
+        }
+        for (TelemetryDispatcher dispatcher : dispatchers) {
+            dispatcher.offer(event);
+        }
+    }
+
+    /** Adds a subscriber, replays what Init produced so far, then announces the subscription to everyone. */
+    synchronized void subscribe(Subscription subscription, PlatformEvents.Event announcement) {
+        TelemetryDispatcher dispatcher =
+                new TelemetryDispatcher(subscription, options, recorder, deliveries, this::publish);
+        if (frozen) {
+            dispatcher.freeze();
+        }
+        dispatchers.add(dispatcher);
+        initBuffer.forEach(dispatcher::offer);
+        dispatcher.start();
+        publish(announcement);
+    }
+
+    synchronized boolean subscriptionsOpen() {
+        return subscriptionsOpen;
+    }
+
+    /** End of Init: later subscriptions are refused and the replay buffer is dropped. */
+    synchronized void closeSubscriptions() {
+        subscriptionsOpen = false;
+        initBuffer.clear();
+    }
+
+    /** Every extension called next: the sandbox freezes and nothing is delivered until {@link #thaw()}. */
+    synchronized void freeze() {
+        frozen = true;
+        dispatchers.forEach(TelemetryDispatcher::freeze);
+    }
+
+    synchronized void thaw() {
+        frozen = false;
+        dispatchers.forEach(TelemetryDispatcher::thaw);
+    }
+
+    /** Delivers everything pending to every subscriber, bounded by {@code cap}; true when all of it left. */
+    boolean flush(Duration cap) throws InterruptedException {
+        boolean all = true;
+        for (TelemetryDispatcher dispatcher : dispatchers) {
+            all &= dispatcher.flush(cap);
+        }
+        return all;
+    }
+
+    boolean hasSubscribers() {
+        return !dispatchers.isEmpty();
+    }
+
+    /** Every event the platform generated, delivered or not. */
+    List<PlatformEvents.Event> generated() {
+        return List.copyOf(generated);
+    }
+
+    @Override
+    public void close() {
+        dispatchers.forEach(TelemetryDispatcher::close);
+    }
+}
