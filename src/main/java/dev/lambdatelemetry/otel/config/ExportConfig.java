@@ -9,4 +9,91 @@ public interface ExportConfig {
   /** Per-invocation flush budget; never past the invocation's deadline. */
   @WithDefault("PT0.1S")
   Duration flushBudget();
+
+  /**
+   * When to flush: {@code end} (after each invocation's runtimeDone), {@code periodic,<duration>},
+   * {@code adaptive}, or {@code continuous[,<duration>]} (background export, Lambda Managed Instances).
+   */
+  @WithDefault("end")
+  String flushStrategy();
+
+  /** Spans, logs or metrics sent in one OTLP request at most. */
+  @WithDefault("512")
+  int maxBatchItems();
+
+  /** Bounds of the pending queues. */
+  Queue queue();
+
+  /** Retries inside one flush. */
+  Retry retry();
+
+  /** The circuit breaker that stops export attempts during a collector outage. */
+  Breaker breaker();
+
+  /** The {@code adaptive} strategy's thresholds. */
+  Adaptive adaptive();
+
+  /** Bounds of the pending queues; when one is full the oldest item is dropped and counted. */
+  interface Queue {
+    /** Estimated MiB of pending spans, and separately of pending logs, held at most. */
+    @WithDefault("8")
+    int maxMib();
+
+    /** Pending spans held at most. */
+    @WithDefault("20000")
+    int maxSpans();
+
+    /** Pending log records held at most. */
+    @WithDefault("20000")
+    int maxLogs();
+  }
+
+  /** Retries of retryable answers (429, 502, 503, 504, connection errors) within the flush deadline. */
+  interface Retry {
+    /** Attempts per request at most, the first included. */
+    @WithDefault("5")
+    int maxAttempts();
+
+    /** Backoff before the first retry (jittered). */
+    @WithDefault("PT0.01S")
+    Duration initialBackoff();
+
+    /** Backoff cap; a longer Retry-After ends the flush instead of waiting. */
+    @WithDefault("PT1S")
+    Duration maxBackoff();
+  }
+
+  /** Circuit breaker over consecutive failed flushes. */
+  interface Breaker {
+    /** Consecutive failed flushes that open the breaker. */
+    @WithDefault("3")
+    int failureThreshold();
+
+    /** Upper bound of the random first open period. */
+    @WithDefault("PT5S")
+    Duration initialWait();
+
+    /** Cap of the growing open period. */
+    @WithDefault("PT5M")
+    Duration maxWait();
+  }
+
+  /** The adaptive strategy: end-of-invocation flushes until invocations are frequent. */
+  interface Adaptive {
+    /** Invocations within {@link #window()} from which invocations count as frequent. */
+    @WithDefault("10")
+    int frequentInvocations();
+
+    /** The window over which invocations are counted. */
+    @WithDefault("PT60S")
+    Duration window();
+
+    /** When frequent: the least time between two flushes, taken at an invocation's start. */
+    @WithDefault("PT10S")
+    Duration interval();
+
+    /** When frequent: an invocation running longer than this is flushed anyway (backstop). */
+    @WithDefault("PT10S")
+    Duration backstop();
+  }
 }
