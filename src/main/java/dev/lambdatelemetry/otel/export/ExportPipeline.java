@@ -277,6 +277,45 @@ public final class ExportPipeline implements SignalSink {
     return spans.size() + logs.size();
   }
 
+  /**
+   * Warms the export path while the function's first invocation has not yet begun: loads and runs
+   * the protobuf marshalers on sample data (nothing is sent of it) and sends an empty trace request,
+   * which opens the connection (and TLS session) to the collector. Without it the first real flush
+   * pays for class loading and the handshake and can overrun its small per-invocation budget. Bounded
+   * by {@code deadline}; never throws. An empty OTLP request is valid and a no-op for a collector.
+   */
+  public void warmUp(Instant deadline) {
+    try {
+      WarmUp.marshalSamples(resource);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debugf(e, "[export] warm-up marshaling failed");
+    }
+    if (spanExporter == null || shutDown) {
+      return;
+    }
+    try {
+      long waitNanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+      if (!flushLock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      inFlight.open(deadline.minus(DEADLINE_SLACK));
+      Duration left = Duration.between(clock.instant(), deadline);
+      if (!left.isNegative()) {
+        spanExporter.export(List.of()).join(left.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "[export] warm-up request failed");
+    } finally {
+      inFlight.close();
+      flushLock.unlock();
+    }
+  }
+
   /** Requests in flight right now; zero whenever no flush is running. */
   int requestsInFlight() {
     return inFlight.size();

@@ -2,19 +2,31 @@ package dev.lambdatelemetry.otel.lifecycle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.config.OtelConfig;
+import dev.lambdatelemetry.otel.config.OtelSettings;
+import dev.lambdatelemetry.otel.export.ExportPipeline;
+import dev.lambdatelemetry.otel.export.FlushPolicy;
+import dev.lambdatelemetry.otel.export.ResourceFactory;
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
 import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
 import dev.lambdatelemetry.otel.telemetry.TcpTelemetryListener;
 import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
 import dev.lambdatelemetry.otel.telemetry.TelemetryProcessor;
 import dev.lambdatelemetry.otel.telemetry.TelemetryReceiver;
+import dev.lambdatelemetry.otel.translate.ConverterOptions;
+import dev.lambdatelemetry.otel.translate.IdSource;
+import dev.lambdatelemetry.otel.translate.LogTranslator;
+import dev.lambdatelemetry.otel.translate.TelemetryConverter;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.resources.Resource;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -25,14 +37,23 @@ import java.util.List;
 @Singleton
 public class ExtensionComponents {
 
+  /** Background export interval on Lambda Managed Instances unless a strategy says otherwise. */
+  static final java.time.Duration CONTINUOUS_INTERVAL = java.time.Duration.ofSeconds(1);
+  /** The export warm-up gives up after this long (a dead or hanging collector). */
+  static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(2);
+
   @Inject ExtensionConfig config;
   @Inject ObjectMapper mapper;
+  @Inject OtelConfig otel;
 
   private final InvocationBarrier barrier = new InvocationBarrier();
   private TelemetryInbox inbox;
   private TelemetryReceiver receiver;
   private TelemetryProcessor processor;
   private TcpTelemetryListener tcpListener;
+  private volatile TelemetryConverter converter;
+  private ExportPipeline pipeline;
+  private FlushPolicy policy;
 
   /** The receiver the HTTP resource hands bodies to. */
   @Produces
@@ -50,13 +71,49 @@ public class ExtensionComponents {
 
   /** Adds the export side's configuration problems to {@code problems}. */
   List<String> validate(List<String> problems) {
-    return problems;
+    List<String> all = new ArrayList<>(problems);
+    try {
+      OtelSettings.validate(otel);
+    } catch (IllegalArgumentException e) {
+      all.add(e.getMessage());
+    }
+    try {
+      FlushPolicy.from(config.export());
+    } catch (IllegalArgumentException e) {
+      all.add(e.getMessage());
+    }
+    return all;
   }
 
   /** Starts the processing thread and, for the TCP protocol, the TCP listener. */
   void start(Registration registration) {
+    String initType = System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE");
+    Resource resource = ResourceFactory.create(System.getenv(), otel, registration.accountId());
+    pipeline = ExportPipeline.create(config.export(), otel, resource, this::collectMetrics);
+    converter =
+        new TelemetryConverter(
+            resource,
+            pipeline,
+            new ConverterOptions(
+                config.conversion().platformLogLines(),
+                config.conversion().maxOpenInvocations(),
+                initType,
+                ResourceFactory.userSetServiceInstanceId(otel)),
+            new LogTranslator()::translate,
+            IdSource.secureRandom());
+    policy = FlushPolicy.from(config.export());
+    if (!registration.receivesInvokes() && policy.backgroundInterval().isEmpty()) {
+      // Managed Instances: no INVOKE, and the environment never freezes: export in the background.
+      policy = new FlushPolicy(new FlushPolicy.Continuous(CONTINUOUS_INTERVAL));
+    }
+    policy.backgroundInterval().ifPresent(pipeline::startBackground);
+    // While the function's runtime initialises: load the export path and open the connection.
+    ExportPipeline p = pipeline;
+    Thread warm = new Thread(() -> p.warmUp(java.time.Instant.now().plus(WARM_UP_BUDGET)), "export-warm-up");
+    warm.setDaemon(true);
+    warm.start();
     processor =
-        new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), event -> {}, barrier);
+        new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), converter::accept, barrier);
     processor.start();
     if (config.listener().protocol() == ExtensionConfig.Protocol.TCP) {
       try {
@@ -81,16 +138,13 @@ public class ExtensionComponents {
   }
 
   TelemetryHooks hooks() {
-    return new TelemetryHooks() {
-      @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
+    return new PipelineHooks(
+        inboxInstance(), converter, pipeline, policy, config.export().flushBudget());
+  }
 
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {}
-
-      @Override
-      public void shutdown(Instant deadline) {}
-    };
+  private Collection<MetricData> collectMetrics() {
+    TelemetryConverter c = converter;
+    return c == null ? List.of() : c.collectMetrics();
   }
 
   private synchronized TelemetryInbox inboxInstance() {

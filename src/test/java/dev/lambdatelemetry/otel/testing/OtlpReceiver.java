@@ -55,6 +55,7 @@ public final class OtlpReceiver implements AutoCloseable {
   private final Object lock = new Object();
   private volatile boolean sawGzip;
   private volatile Mode mode = Mode.UP;
+  private volatile java.util.function.BiConsumer<String, byte[]> forward;
   private volatile boolean closed;
   private ServerSocket server;
 
@@ -248,8 +249,34 @@ public final class OtlpReceiver implements AutoCloseable {
     }
   }
 
+  /**
+   * Also hands every accepted request (its path and its uncompressed protobuf body) to {@code sink},
+   * e.g. to forward it to a real collector.
+   */
+  public void setForward(java.util.function.BiConsumer<String, byte[]> sink) {
+    this.forward = sink;
+  }
+
   /** Decodes and stores; returns the proto response, or null for an unknown path. */
   private byte[] accept(Request req) throws IOException {
+    byte[] response = decode(req);
+    var f = forward;
+    if (response != null && f != null) {
+      f.accept(req.path, uncompressed(req));
+    }
+    return response;
+  }
+
+  private static byte[] uncompressed(Request req) throws IOException {
+    if ("gzip".equalsIgnoreCase(req.headers.get("content-encoding"))) {
+      try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(req.body))) {
+        return gz.readAllBytes();
+      }
+    }
+    return req.body;
+  }
+
+  private byte[] decode(Request req) throws IOException {
     byte[] body = req.body;
     if ("gzip".equalsIgnoreCase(req.headers.get("content-encoding"))) {
       sawGzip = true;

@@ -1,0 +1,90 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import dev.lambdatelemetry.otel.export.ExportPipeline;
+import dev.lambdatelemetry.otel.export.FlushPolicy;
+import dev.lambdatelemetry.otel.export.FlushResult;
+import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
+import dev.lambdatelemetry.otel.translate.TelemetryConverter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * The event loop's view of conversion and export: tell the converter about each INVOKE, flush when
+ * the {@link FlushPolicy} says so within the per-invocation budget, and at SHUTDOWN convert what is
+ * still held and export it before the deadline.
+ */
+final class PipelineHooks implements TelemetryHooks {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.flush");
+
+  private final TelemetryInbox inbox;
+  private final TelemetryConverter converter;
+  private final ExportPipeline pipeline;
+  private final FlushPolicy policy;
+  private final Duration budget;
+
+  PipelineHooks(
+      TelemetryInbox inbox,
+      TelemetryConverter converter,
+      ExportPipeline pipeline,
+      FlushPolicy policy,
+      Duration budget) {
+    this.inbox = inbox;
+    this.converter = converter;
+    this.pipeline = pipeline;
+    this.policy = policy;
+    this.budget = budget;
+  }
+
+  @Override
+  public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
+    converter.onInvoke(invoke.requestId(), invoke.invokedFunctionArn(), invoke.deadlineMs());
+    if (policy.atInvokeStart(now) == FlushPolicy.Decision.FLUSH) {
+      flush(now, Instant.ofEpochMilli(invoke.deadlineMs()));
+    }
+  }
+
+  @Override
+  public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+    Instant now = Instant.now();
+    if (policy.atInvokeEnd(now) == FlushPolicy.Decision.FLUSH) {
+      flush(now, flushDeadline);
+    }
+  }
+
+  @Override
+  public void shutdown(Instant deadline) {
+    // Drain on the processing thread, behind every batch already received, so that the last
+    // platform.report is converted before the held spans are released.
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    inbox.submit(() -> {
+      converter.drain();
+      drained.complete(null);
+    });
+    long leftMs = Duration.between(Instant.now(), deadline).toMillis();
+    try {
+      drained.get(Math.max(0, leftMs / 2), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.debug("[flush] conversion did not drain in time; exporting what is ready");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.debugf(e, "[flush] drain failed");
+    }
+    pipeline.shutdown(deadline);
+    LOG.debugf("[flush] shut down: %s", pipeline.statsLine());
+  }
+
+  private void flush(Instant now, Instant deadline) {
+    Instant byBudget = now.plus(budget);
+    Instant until = byBudget.isBefore(deadline) ? byBudget : deadline;
+    FlushResult result = pipeline.flush(until);
+    policy.flushed(Instant.now());
+    LOG.debugf("[flush] %s", result);
+  }
+}
