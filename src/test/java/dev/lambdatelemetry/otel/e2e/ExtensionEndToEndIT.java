@@ -1,0 +1,148 @@
+package dev.lambdatelemetry.otel.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdatelemetry.otel.simulator.ExtensionProcess;
+import dev.lambdatelemetry.otel.simulator.InvocationSpec;
+import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
+import dev.lambdatelemetry.otel.simulator.Scenario;
+import dev.lambdatelemetry.otel.simulator.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.testing.OtlpReceiver;
+import dev.lambdatelemetry.otel.testing.PackagedExtension;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The packaged extension, started as a process, against the simulator's default scenario (cold start,
+ * invocations with text and JSON logs, an error, a timeout, SHUTDOWN), exporting to a real OTLP/HTTP
+ * receiver that decodes the protobuf.
+ */
+class ExtensionEndToEndIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int INVOCATIONS = 6;
+
+  @ParameterizedTest(name = "compression {0}")
+  @ValueSource(strings = {"none", "gzip"})
+  void defaultScenario_everyInvocationLogAndMetricArrives_andTheProcessExits0(String compression)
+      throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults())) {
+      Map<String, String> env = new HashMap<>();
+      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+      env.put("OTEL_EXPORTER_OTLP_COMPRESSION", compression);
+      env.put("OTEL_SERVICE_NAME", "orders-api");
+      SimulationResult result;
+      try (ExtensionProcess process =
+          ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
+        result = simulator.run(Scenario.defaultScenario(INVOCATIONS), process);
+        assertThat(result.violations()).as(process.stderr()).isEmpty();
+      }
+      assertThat(result.exitCode()).isZero();
+      assertThat(result.shutdownToExitMs()).isLessThan(2_000); // the SHUTDOWN deadline
+      assertThat(receiver.sawGzip()).isEqualTo(compression.equals("gzip"));
+
+      List<String> requestIds =
+          result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
+      assertInvocationSpans(receiver.spans(), requestIds, result);
+      assertLogs(receiver.logRecords(), simulator.generatedEvents());
+      assertMetrics(receiver.resourceMetrics(), result);
+      assertThat(receiver.resourceSpans().get(0).getResource().getAttributesList())
+          .extracting(KeyValue::getKey)
+          .contains("service.name", "cloud.provider", "cloud.platform", "faas.name",
+              "faas.max_memory", "service.instance.id", "cloud.account.id", "faas.instance");
+    }
+  }
+
+  private static void assertInvocationSpans(
+      List<Span> spans, List<String> requestIds, SimulationResult result) {
+    Map<String, List<Span>> byInvocation = spans.stream()
+        .filter(s -> s.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+        .collect(Collectors.groupingBy(s -> attr(s.getAttributesList(), "faas.invocation_id")));
+    assertThat(byInvocation.keySet()).containsExactlyInAnyOrderElementsOf(requestIds);
+    assertThat(byInvocation.values()).allSatisfy(list -> assertThat(list).hasSize(1)); // no duplicates
+    for (int i = 0; i < requestIds.size(); i++) {
+      Span span = byInvocation.get(requestIds.get(i)).get(0);
+      assertThat(attr(span.getAttributesList(), "faas.coldstart")).isEqualTo(i == 0 ? "true" : "false");
+      InvocationSpec.Outcome outcome = result.invocations().get(i).outcome();
+      assertThat(span.getStatus().getCode())
+          .isEqualTo(outcome == InvocationSpec.Outcome.SUCCESS
+              ? Status.StatusCode.STATUS_CODE_OK : Status.StatusCode.STATUS_CODE_ERROR);
+      if (outcome == InvocationSpec.Outcome.SUCCESS) {
+        List<String> children = spans.stream()
+            .filter(c -> c.getParentSpanId().equals(span.getSpanId()))
+            .peek(c -> assertThat(c.getTraceId()).isEqualTo(span.getTraceId()))
+            .map(Span::getName).toList();
+        assertThat(children).contains("responseLatency", "responseDuration", "runtimeOverhead");
+      }
+    }
+    assertThat(spans).filteredOn(s -> "on-demand".equals(attr(s.getAttributesList(), "aws.lambda.init.type")))
+        .hasSize(1);
+  }
+
+  private static void assertLogs(List<LogRecord> logs, List<String> generated) throws IOException {
+    long functionEvents = 0;
+    for (String e : generated) {
+      JsonNode n = JSON.readTree(e);
+      if (n.path("type").asText().equals("function")) {
+        functionEvents++;
+      }
+    }
+    List<LogRecord> functionLogs = logs.stream()
+        .filter(r -> "function".equals(attr(r.getAttributesList(), "aws.lambda.log.source")))
+        .toList();
+    assertThat(functionLogs).hasSize((int) functionEvents);
+    assertThat(functionLogs).filteredOn(r -> !attr(r.getAttributesList(), "faas.invocation_id").isEmpty())
+        .allSatisfy(r -> assertThat(r.getTraceId().size()).isEqualTo(16));
+  }
+
+  private static void assertMetrics(List<ResourceMetrics> metrics, SimulationResult result) {
+    Map<String, Metric> last = new LinkedHashMap<>();
+    metrics.forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList()
+        .forEach(m -> last.put(m.getName(), m))));
+    Map<InvocationSpec.Outcome, Long> outcomes = result.invocations().stream()
+        .collect(Collectors.groupingBy(SimulationResult.InvocationMeasurement::outcome, Collectors.counting()));
+    assertThat(sum(last, "faas.invocations")).isEqualTo(outcomes.get(InvocationSpec.Outcome.SUCCESS));
+    assertThat(sum(last, "faas.errors")).isEqualTo(outcomes.get(InvocationSpec.Outcome.ERROR));
+    assertThat(sum(last, "faas.timeouts")).isEqualTo(outcomes.get(InvocationSpec.Outcome.TIMEOUT));
+    assertThat(sum(last, "faas.coldstarts")).isEqualTo(1);
+    assertThat(last.get("faas.invoke_duration").getHistogram().getDataPoints(0).getCount())
+        .isEqualTo(INVOCATIONS);
+  }
+
+  private static long sum(Map<String, Metric> metrics, String name) {
+    Metric m = metrics.get(name);
+    assertThat(m).as(name).isNotNull();
+    return m.getSum().getDataPointsList().stream().mapToLong(p -> p.getAsInt()).sum();
+  }
+
+  static String attr(List<KeyValue> attrs, String key) {
+    Optional<KeyValue> kv = attrs.stream().filter(a -> a.getKey().equals(key)).findFirst();
+    if (kv.isEmpty()) {
+      return "";
+    }
+    var v = kv.get().getValue();
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      default -> v.toString();
+    };
+  }
+}
