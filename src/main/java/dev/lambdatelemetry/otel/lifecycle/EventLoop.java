@@ -24,6 +24,8 @@ public final class EventLoop implements Runnable {
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
   static final String THREAD_NAME = "lambda-event-loop";
+  /** At SHUTDOWN with no request to wait for, deliveries this far apart mean the last one is over. */
+  static final Duration QUIET = Duration.ofMillis(100);
 
   private final ExtensionsApiClient api;
   private final InvocationBarrier barrier;
@@ -31,6 +33,7 @@ public final class EventLoop implements Runnable {
   private final ExtensionConfig.Invoke invokeConfig;
   private final ExtensionConfig.Shutdown shutdownConfig;
   private final boolean awaitRuntimeDone;
+  private final boolean telemetryExpected;
   private final IntConsumer exit;
   private String lastRequestId;
   private long invocations;
@@ -38,6 +41,7 @@ public final class EventLoop implements Runnable {
   /**
    * @param awaitRuntimeDone false when no platform events will come (local emulator, or the
    *     subscription leaves out {@code platform}): then waiting would only delay every invocation
+   * @param telemetryExpected false in local mode (the Telemetry API answered 202)
    * @param exit called once with the process exit code when the loop ends
    */
   public EventLoop(
@@ -47,6 +51,7 @@ public final class EventLoop implements Runnable {
       ExtensionConfig.Invoke invokeConfig,
       ExtensionConfig.Shutdown shutdownConfig,
       boolean awaitRuntimeDone,
+      boolean telemetryExpected,
       IntConsumer exit) {
     this.api = api;
     this.barrier = barrier;
@@ -54,6 +59,7 @@ public final class EventLoop implements Runnable {
     this.invokeConfig = invokeConfig;
     this.shutdownConfig = shutdownConfig;
     this.awaitRuntimeDone = awaitRuntimeDone;
+    this.telemetryExpected = telemetryExpected;
     this.exit = exit;
   }
 
@@ -128,9 +134,13 @@ public final class EventLoop implements Runnable {
         deadlineNanos(shutdown.deadlineMs(), shutdownConfig.safetyMargin(), nowNanos);
     LOG.debugf("SHUTDOWN (%s) after %d invocations", shutdown.reason(), invocations);
     // The last invocation's platform.report is generated after our last next: it comes now.
+    long graceEnd = Math.min(deadlineNanos, nowNanos + shutdownConfig.grace().toNanos());
     if (awaitRuntimeDone && lastRequestId != null) {
-      long graceEnd = Math.min(deadlineNanos, nowNanos + shutdownConfig.grace().toNanos());
       barrier.awaitReport(lastRequestId, graceEnd);
+    } else if (telemetryExpected) {
+      // No request to wait for (Managed Instances, or no invocation yet): wait for the deliveries
+      // to go quiet, within the grace period.
+      barrier.awaitQuiet(QUIET.toNanos(), graceEnd);
     }
     Instant deadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     guard(() -> hooks.shutdown(deadline), "shutdown");

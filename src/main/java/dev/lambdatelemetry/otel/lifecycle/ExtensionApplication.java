@@ -77,6 +77,7 @@ public class ExtensionApplication implements QuarkusApplication {
             config.invoke(),
             config.shutdown(),
             waitForRuntimeDone,
+            telemetryExpected,
             this::loopEnded);
     long readyMs = (System.nanoTime() - Bootstrap.processStartNanos()) / 1_000_000;
     long registeredMs =

@@ -16,6 +16,7 @@ public final class InvocationBarrier {
   private final LinkedHashSet<String> runtimeDone = new LinkedHashSet<>();
   private final LinkedHashSet<String> reported = new LinkedHashSet<>();
   private long eventsProcessed;
+  private long lastBatchNanos = System.nanoTime();
 
   /** Called by the processing thread once runtimeDone of {@code requestId} is converted. */
   public synchronized void runtimeDone(String requestId) {
@@ -33,7 +34,27 @@ public final class InvocationBarrier {
   /** Called by the processing thread after each batch. */
   public synchronized void batchProcessed() {
     eventsProcessed++;
+    lastBatchNanos = System.nanoTime();
     notifyAll();
+  }
+
+  /**
+   * Waits until no batch has been processed for {@code quietNanos} (the platform's last delivery is
+   * over), or {@code deadlineNanos} passes. Used at SHUTDOWN when there is no request to wait for
+   * (Managed Instances, where reports of concurrent invocations can come in any order).
+   */
+  public synchronized void awaitQuiet(long quietNanos, long deadlineNanos)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    while (true) {
+      long now = System.nanoTime();
+      long quietUntil = Math.max(lastBatchNanos, start) + quietNanos;
+      long until = Math.min(quietUntil, deadlineNanos);
+      if (now >= until) {
+        return;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, until - now);
+    }
   }
 
   /** Waits until runtimeDone of {@code requestId} is converted or {@code deadlineNanos} passes. */
