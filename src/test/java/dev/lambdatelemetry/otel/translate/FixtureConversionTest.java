@@ -94,6 +94,10 @@ class FixtureConversionTest {
         argumentSet("Managed Instances, interleaved, no runtimeDone",
             ConverterOptions.defaults("lambda-managed-instances"), List.of("managed-instances-interleaved.json"),
             (Consumer<FixtureOutcome>) FixtureConversionTest::managedInstances),
+        argumentSet("Managed Instances with platform log lines, END from the report",
+            withPlatformLines(ConverterOptions.defaults("lambda-managed-instances")),
+            List.of("managed-instances-interleaved.json"),
+            (Consumer<FixtureOutcome>) FixtureConversionTest::managedInstancesLines),
         argumentSet("report one and two batches late", DEFAULTS,
             List.of("late-report.1.json", "late-report.2.json", "late-report.3.json", "late-report.4.json"),
             (Consumer<FixtureOutcome>) FixtureConversionTest::lateReports),
@@ -592,6 +596,24 @@ class FixtureConversionTest {
     assertThat(out.counter("faas.coldstarts")).isEmpty();
     assertHistogram(out, "faas.invoke_duration", 3, 0.061004 + 0.068731 + 60.0);
     assertThat(out.histogram("faas.mem_usage")).isEmpty();
+  }
+
+  private static void managedInstancesLines(FixtureOutcome out) {
+    String b = "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a";
+    String c = "4c5d6e7f-8a9b-4c0d-9e1f-2a3b4c5d6e7f";
+    List<LogRecordData> lines = out.platformLogs();
+    assertThat(lines).hasSize(9); // START, END and REPORT for each of the three requests
+    assertThat(lines).filteredOn(l -> b.equals(l.getAttributes().get(FAAS_INVOCATION_ID)))
+        .extracting(l -> l.getBodyValue().asString()).containsExactly(
+            "START RequestId: " + b + " Version: 7",
+            "END RequestId: " + b,
+            "REPORT RequestId: " + b + "\tDuration: 68.73 ms\tStatus: error\tError Type: Runtime.Unknown");
+    assertThat(lines).filteredOn(l -> c.equals(l.getAttributes().get(FAAS_INVOCATION_ID))).last()
+        .satisfies(l -> assertThat(l)
+            .hasBody("REPORT RequestId: " + c + "\tDuration: 60000.00 ms\tStatus: timeout\tError Type: Sandbox.Timedout")
+            .hasTimestamp(nanos("2025-12-03T10:21:30.104Z"))
+            .hasSpanContext(out.invocation(c).getSpanContext()));
+    assertThat(out.lineLogs()).hasSize(4);
   }
 
   private static void lateReports(FixtureOutcome out) {
