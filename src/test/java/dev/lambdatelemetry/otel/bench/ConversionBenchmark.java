@@ -67,6 +67,8 @@ public class ConversionBenchmark {
 
   private final BatchParser parser = new BatchParser(new ObjectMapper());
   private final LogTranslator logTranslator = new LogTranslator();
+  /** Long-lived as in production (one per environment): seeding from SecureRandom is not per batch. */
+  private final IdSource ids = IdSource.secureRandom();
   private final ByteArrayOutputStream sink = new ByteArrayOutputStream(4 << 20);
   private byte[] payload;
   private int eventCount;
@@ -98,7 +100,7 @@ public class ConversionBenchmark {
   public int parseConvertEncode(Throughput throughput) throws IOException {
     Collected collected = new Collected();
     TelemetryConverter converter = new TelemetryConverter(
-        RESOURCE, collected, ConverterOptions.defaults(null), logTranslator::translate, IdSource.secureRandom());
+        RESOURCE, collected, ConverterOptions.defaults(null), logTranslator::translate, ids);
     ParseResult parsed = parser.parse(payload, RECEIVED);
     for (TelemetryEvent event : parsed.events()) {
       converter.accept(event);
