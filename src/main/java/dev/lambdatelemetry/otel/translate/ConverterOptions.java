@@ -3,8 +3,8 @@ package dev.lambdatelemetry.otel.translate;
 /**
  * How {@link TelemetryConverter} behaves in this environment.
  *
- * @param platformLogLines reserved for CloudWatch-style START/END/REPORT log records from platform
- *     events (not produced yet)
+ * @param platformLogLines also emit CloudWatch-style START/END/REPORT log records (source
+ *     {@code platform}) from {@code platform.start}, {@code runtimeDone} and {@code report}
  * @param maxOpenInvocations how many invocation spans may be held waiting for their
  *     {@code platform.report}; beyond it the oldest is emitted with what is known; at least 1
  * @param environmentInitType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, or null when unset

@@ -228,6 +228,9 @@ public final class TelemetryConverter {
     if (!managedInstances) {
       openRequestId = start.requestId();
     }
+    if (options.platformLogLines()) {
+      sink.log(PlatformLogs.start(start.requestId(), start.version(), time, state.spanContext(), resource.get(), scope));
+    }
   }
 
   private void onRuntimeDone(RuntimeDone runtimeDone, Instant time) {
@@ -240,6 +243,9 @@ public final class TelemetryConverter {
     state.runtimeDoneTime = time;
     state.applyTracing(runtimeDone.tracing());
     closeIfOpen(state);
+    if (options.platformLogLines()) {
+      sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+    }
     if (state.emitted) {
       recordLate(state);
       return;
@@ -261,6 +267,12 @@ public final class TelemetryConverter {
     state.reportTime = time;
     state.applyTracing(report.tracing());
     closeIfOpen(state);
+    if (options.platformLogLines()) {
+      if (state.runtimeDone == null) { // Managed Instances: the report is the only terminal event
+        sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+      }
+      sink.log(PlatformLogs.report(report, time, state.spanContext(), resource.get(), scope));
+    }
     if (report.metrics() != null && report.metrics().maxMemoryUsedMB() != null) {
       metrics.recordMemoryUsed(report.metrics().maxMemoryUsedMB(), time);
     }
