@@ -30,6 +30,8 @@ final class InvocationState {
 
   Start start;
   Instant startTime;
+  /** The latest event time seen while this invocation was open: its end when nothing else says. */
+  Instant lastSeen;
   RuntimeDone runtimeDone;
   Instant runtimeDoneTime;
   Report report;

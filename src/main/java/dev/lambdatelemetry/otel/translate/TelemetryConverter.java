@@ -184,6 +184,7 @@ public final class TelemetryConverter {
     eventTime = time;
     latestTime = latestTime == null || time.isAfter(latestTime) ? time : latestTime;
     metrics.noteEventTime(time);
+    touchOpenInvocation(time);
     TelemetryRecord record = Objects.requireNonNull(event.record(), "record");
     if (record instanceof Start start) {
       onStart(start, time);
@@ -357,8 +358,22 @@ public final class TelemetryConverter {
   }
 
   /** Emits a held invocation span once, with its children, and counts the invocation. */
+  /** Records {@code time} as the latest moment the open invocation is known to have run. */
+  private void touchOpenInvocation(Instant time) {
+    if (managedInstances || openRequestId == null) {
+      return;
+    }
+    InvocationState open = invocations.find(openRequestId);
+    if (open != null && !open.emitted && (open.lastSeen == null || time.isAfter(open.lastSeen))) {
+      open.lastSeen = time;
+    }
+  }
+
   private void emit(InvocationState state) {
-    sink.span(spans.invocation(state, resource.get(), latestTime));
+    // With no duration known (no runtimeDone, no report), the span ends at the last event seen while
+    // it was open: never at a later, unrelated event.
+    Instant fallbackEnd = state.lastSeen != null ? state.lastSeen : state.startTime();
+    sink.span(spans.invocation(state, resource.get(), fallbackEnd == null ? latestTime : fallbackEnd));
     state.emitted = true;
     invocations.retire(state);
     if (!state.coldStartCounted) {
