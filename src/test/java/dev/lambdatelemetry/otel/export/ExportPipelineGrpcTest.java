@@ -260,6 +260,17 @@ class ExportPipelineGrpcTest {
   }
 
   @Test
+  void warmUp_grpc_opensTheConnectionWithOneEmptyTraceCall() {
+    pipeline = pipeline(Map.of());
+
+    pipeline.warmUp(Instant.now().plus(WAIT));
+
+    assertThat(receiver.methods()).containsExactly(OtlpGrpcReceiver.TRACES_METHOD);
+    assertThat(receiver.spans()).isEmpty();
+    assertThat(pipeline.requestsInFlight()).isZero();
+  }
+
+  @Test
   void shutdown_receiverDown_returnsByDeadlineAndCountsQueuedAsDropped() {
     pipeline = pipeline(Map.of());
     receiver.setMode(Mode.DOWN);
