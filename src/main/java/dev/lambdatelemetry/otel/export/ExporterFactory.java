@@ -25,8 +25,9 @@ import java.util.concurrent.Executor;
 
 /**
  * Builds each signal's exporter from {@link OtelSettings}: the OTel OTLP exporters over our {@link
- * DeadlineHttpSender} (handed in through a {@link ComponentLoader}, so no ServiceLoader scan picks a
- * sender and nothing is loaded reflectively), the console printer, or nothing for {@code none}.
+ * DeadlineHttpSender} (http/protobuf) or {@link VertxGrpcSender} (grpc), handed in through a {@link
+ * ComponentLoader}, so no ServiceLoader scan picks a sender and nothing is loaded reflectively; the
+ * console printer; or nothing for {@code none}.
  */
 final class ExporterFactory {
 
@@ -40,6 +41,10 @@ final class ExporterFactory {
       return new Exporters(null, null, null);
     }
     ComponentLoader loader = senderLoader(inFlight, executor);
+    // Created only if a signal uses gRPC (GrpcExporters is not even loaded otherwise).
+    GrpcTransport[] grpc = new GrpcTransport[1];
+    java.util.function.Supplier<GrpcTransport> transport =
+        () -> grpc[0] == null ? (grpc[0] = new GrpcTransport()) : grpc[0];
     Target t = settings.traces();
     Target l = settings.logs();
     Target m = settings.metrics();
@@ -47,18 +52,18 @@ final class ExporterFactory {
         switch (t.kind()) {
           case NONE -> null;
           case CONSOLE -> new ConsoleExporter.Spans(console);
-          case OTLP -> t.protocol() == Protocol.GRPC ? GrpcExporters.spans(t, inFlight) : httpSpans(t, loader);
+          case OTLP -> t.protocol() == Protocol.GRPC ? GrpcExporters.spans(t, inFlight, transport.get()) : httpSpans(t, loader);
         },
         switch (l.kind()) {
           case NONE -> null;
           case CONSOLE -> new ConsoleExporter.Logs(console);
-          case OTLP -> l.protocol() == Protocol.GRPC ? GrpcExporters.logs(l, inFlight) : httpLogs(l, loader);
+          case OTLP -> l.protocol() == Protocol.GRPC ? GrpcExporters.logs(l, inFlight, transport.get()) : httpLogs(l, loader);
         },
         switch (m.kind()) {
           case NONE -> null;
           case CONSOLE -> new ConsoleExporter.Metrics(console);
           case OTLP ->
-              m.protocol() == Protocol.GRPC ? GrpcExporters.metrics(m, inFlight) : httpMetrics(m, loader);
+              m.protocol() == Protocol.GRPC ? GrpcExporters.metrics(m, inFlight, transport.get()) : httpMetrics(m, loader);
         });
   }
 

@@ -86,6 +86,21 @@ class OtelSettingsTest {
   }
 
   @Test
+  void from_perSignalGrpc_onlyThatSignalIsGrpcAndItsEndpointGetsNoPath() {
+    OtelSettings s =
+        OtelSettings.from(
+            TestConfigs.otel(
+                Map.of(
+                    "otel.exporter.otlp.endpoint", "http://c:4318",
+                    "otel.exporter.otlp.traces.protocol", "grpc")));
+
+    assertThat(s.traces().protocol()).isEqualTo(Protocol.GRPC);
+    assertThat(s.traces().endpoint()).hasToString("http://c:4318");
+    assertThat(s.logs().protocol()).isEqualTo(Protocol.HTTP_PROTOBUF);
+    assertThat(s.logs().endpoint()).hasToString("http://c:4318/v1/logs");
+  }
+
+  @Test
   void from_headers_mergesPerSignalOverGeneralAndUrlDecodes() {
     OtelSettings s =
         OtelSettings.from(

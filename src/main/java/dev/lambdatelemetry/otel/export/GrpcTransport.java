@@ -1,0 +1,75 @@
+package dev.lambdatelemetry.otel.export;
+
+import dev.lambdatelemetry.otel.config.OtelSettings.Target;
+import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.TrustOptions;
+import java.util.Locale;
+
+/**
+ * The one small Vert.x instance behind a pipeline's gRPC senders: created when the first gRPC sender is,
+ * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC.
+ */
+final class GrpcTransport {
+
+  /** One HTTP/2 connection per endpoint is plenty: calls are multiplexed on it. */
+  private static final int CONNECTIONS_PER_ENDPOINT = 1;
+
+  private Vertx vertx;
+  private int clients;
+
+  /** An HTTP/2 client for one signal's endpoint and TLS settings. */
+  synchronized HttpClient client(Target target, GrpcSenderConfig config) {
+    if (vertx == null) {
+      vertx =
+          Vertx.vertx(
+              new VertxOptions()
+                  .setEventLoopPoolSize(1)
+                  .setWorkerPoolSize(1)
+                  .setInternalBlockingPoolSize(1)
+                  .setPreferNativeTransport(false)
+                  // No file-system cache directory: the sender reads no files through Vert.x.
+                  .setFileSystemOptions(
+                      new FileSystemOptions()
+                          .setFileCachingEnabled(false)
+                          .setClassPathResolvingEnabled(false)));
+    }
+    clients++;
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            // h2c with prior knowledge, as gRPC servers expect: no HTTP/1.1 Upgrade round trip.
+            .setHttp2ClearTextUpgrade(false)
+            .setHttp2MaxPoolSize(CONNECTIONS_PER_ENDPOINT)
+            .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
+            .setDecompressionSupported(false);
+    if ("https".equals(config.getEndpoint().getScheme().toLowerCase(Locale.ROOT))) {
+      options.setSsl(true).setUseAlpn(true);
+      if (config.getTrustManager() != null) {
+        options.setTrustOptions(TrustOptions.wrap(config.getTrustManager()));
+      }
+      if (target.clientKey().isPresent() && target.clientCertificate().isPresent()) {
+        options.setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setKeyPath(target.clientKey().get().toString())
+                .setCertPath(target.clientCertificate().get().toString()));
+      }
+    }
+    return vertx.createHttpClient(options);
+  }
+
+  /** Closes {@code client}, and Vert.x with the last one. */
+  synchronized void release(HttpClient client) {
+    client.close();
+    if (clients > 0 && --clients == 0 && vertx != null) {
+      vertx.close();
+      vertx = null;
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package dev.lambdatelemetry.otel.export;
+
+import dev.lambdatelemetry.otel.export.FailureClass.GrpcStatusException;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.GrpcSender;
+import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
+import io.opentelemetry.sdk.common.export.GrpcStatusCode;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An OTLP/gRPC sender on the Vert.x HTTP/2 client (h2c with prior knowledge, or TLS with ALPN), with the
+ * same guarantees as {@link DeadlineHttpSender}: each call is bounded by the time left in the flush
+ * ({@link InFlight}, also sent as {@code grpc-timeout}), registered so that the pipeline can cancel it
+ * (an HTTP/2 {@code RST_STREAM}), and never retried here: non-OK statuses are reported as {@link
+ * GrpcStatusException} for the pipeline's {@link FailureClass}.
+ *
+ * <p>Why Vert.x: the JDK HttpClient can neither speak h2c with prior knowledge nor read trailers (where
+ * {@code grpc-status} lives), and OkHttp would add OkHttp, okio and the Kotlin stdlib to every start;
+ * Vert.x and Netty's HTTP/2 codec are already loaded by Quarkus' HTTP server.
+ */
+final class VertxGrpcSender implements GrpcSender {
+
+  /** Requests shorter than this are not started: they could not complete. */
+  private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(1);
+
+  /** gRPC's wire format: 1 byte compressed flag, 4 bytes big-endian length, then the message. */
+  private static final int FRAME_HEADER = 5;
+
+  /** HTTP/2 CANCEL error code, for RST_STREAM. */
+  private static final long HTTP2_CANCEL = 0x8;
+
+  /** {@code grpc-timeout} allows at most 8 digits. */
+  private static final long MAX_TIMEOUT_MILLIS = 99_999_999L;
+
+  private final GrpcSenderConfig config;
+  private final InFlight inFlight;
+  private final GrpcTransport transport;
+  private final HttpClient client;
+  private final String uri;
+
+  VertxGrpcSender(GrpcSenderConfig config, InFlight inFlight, GrpcTransport transport, HttpClient client) {
+    this.config = config;
+    this.inFlight = inFlight;
+    this.transport = transport;
+    this.client = client;
+    this.uri = methodUri(config.getEndpoint(), config.getFullMethodName());
+  }
+
+  /** {@code endpoint} (any path kept) + {@code /package.Service/Method}. */
+  static String methodUri(URI endpoint, String fullMethodName) {
+    String base = endpoint.toString();
+    while (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return base + "/" + fullMethodName;
+  }
+
+  @Override
+  public void send(
+      MessageWriter writer, java.util.function.Consumer<GrpcResponse> onResponse,
+      java.util.function.Consumer<Throwable> onError) {
+    Duration timeout = inFlight.remaining();
+    if (timeout.compareTo(config.getTimeout()) > 0) {
+      timeout = config.getTimeout();
+    }
+    if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
+      onError.accept(new NoTimeLeft());
+      return;
+    }
+    Buffer body;
+    try {
+      body = frame(writer, config.getCompressor());
+    } catch (IOException | RuntimeException e) {
+      onError.accept(e);
+      return;
+    }
+    long timeoutMillis = Math.min(MAX_TIMEOUT_MILLIS, Math.max(1, timeout.toMillis()));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(uri)
+            .putHeader("content-type", "application/grpc")
+            .putHeader("te", "trailers")
+            .putHeader("grpc-timeout", timeoutMillis + "m");
+    if (config.getCompressor() != null) {
+      options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
+    }
+    Map<String, List<String>> headers = config.getHeadersSupplier().get();
+    if (headers != null) {
+      headers.forEach((k, values) -> values.forEach(v -> options.addHeader(k, v)));
+    }
+
+    CompletableFuture<GrpcResponse> call = new CompletableFuture<>();
+    AtomicReference<HttpClientRequest> stream = new AtomicReference<>();
+    inFlight.register(call);
+    call.whenComplete(
+        (response, error) -> {
+          inFlight.done(call);
+          if (error != null) {
+            // Cancelled by the pipeline or timed out: reset the stream so nothing of it lives on.
+            HttpClientRequest request = stream.get();
+            if (request != null) {
+              request.reset(HTTP2_CANCEL);
+            }
+            onError.accept(failure(error));
+          } else if (response.getStatusCode() == GrpcStatusCode.OK) {
+            onResponse.accept(response);
+          } else {
+            onError.accept(
+                new GrpcStatusException(response.getStatusCode(), response.getStatusDescription()));
+          }
+        });
+    call.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      client
+          .request(options)
+          .onComplete(
+              opened -> {
+                if (opened.failed()) {
+                  call.completeExceptionally(opened.cause());
+                  return;
+                }
+                HttpClientRequest request = opened.result();
+                stream.set(request);
+                if (call.isDone()) {
+                  // Cancelled while the stream was being opened.
+                  request.reset(HTTP2_CANCEL);
+                  return;
+                }
+                request
+                    .send(body)
+                    .onComplete(
+                        answered -> {
+                          if (answered.failed()) {
+                            call.completeExceptionally(answered.cause());
+                          } else {
+                            read(answered.result(), call);
+                          }
+                        });
+              });
+    } catch (RuntimeException e) {
+      call.completeExceptionally(e);
+    }
+  }
+
+  private static void read(HttpClientResponse response, CompletableFuture<GrpcResponse> call) {
+    response
+        .body()
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                call.completeExceptionally(read.cause());
+                return;
+              }
+              call.complete(answer(response.statusCode(), response.headers(), response.trailers(),
+                  read.result()));
+            });
+  }
+
+  /** The gRPC status of a finished call: trailers, or headers for a trailers-only answer. */
+  static Answer answer(int httpStatus, MultiMap headers, MultiMap trailers, Buffer body) {
+    if (httpStatus != 200) {
+      return new Answer(fromHttp(httpStatus), "HTTP " + httpStatus, new byte[0]);
+    }
+    String status = trailers.get("grpc-status");
+    String message = trailers.get("grpc-message");
+    if (status == null) {
+      status = headers.get("grpc-status");
+      message = headers.get("grpc-message");
+    }
+    GrpcStatusCode code;
+    try {
+      code = status == null ? GrpcStatusCode.UNKNOWN : GrpcStatusCode.fromValue(Integer.parseInt(status.trim()));
+    } catch (RuntimeException e) {
+      code = GrpcStatusCode.UNKNOWN;
+    }
+    if (status == null) {
+      message = "no grpc-status in the answer";
+    }
+    byte[] payload = new byte[0];
+    if (body != null && body.length() >= FRAME_HEADER) {
+      int length = body.getInt(1);
+      if (length >= 0 && FRAME_HEADER + length <= body.length()) {
+        payload = body.getBytes(FRAME_HEADER, FRAME_HEADER + length);
+      }
+    }
+    return new Answer(code, message == null ? null : percentDecode(message), payload);
+  }
+
+  /** The gRPC over HTTP/2 mapping of HTTP statuses from proxies that answer without gRPC. */
+  static GrpcStatusCode fromHttp(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> GrpcStatusCode.INTERNAL;
+      case 401 -> GrpcStatusCode.UNAUTHENTICATED;
+      case 403 -> GrpcStatusCode.PERMISSION_DENIED;
+      case 404 -> GrpcStatusCode.UNIMPLEMENTED;
+      case 429, 502, 503, 504 -> GrpcStatusCode.UNAVAILABLE;
+      default -> GrpcStatusCode.UNKNOWN;
+    };
+  }
+
+  /** {@code grpc-message} is percent-encoded UTF-8 (and '+' is literal). */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        int hi = Character.digit(s.charAt(i + 1), 16);
+        int lo = Character.digit(s.charAt(i + 2), 16);
+        if (hi >= 0 && lo >= 0) {
+          out.write(hi << 4 | lo);
+          i += 2;
+          continue;
+        }
+      }
+      byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+      out.write(raw, 0, raw.length);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Length-prefixed message, compressed when configured. */
+  static Buffer frame(MessageWriter writer, Compressor compressor) throws IOException {
+    ByteArrayOutputStream message = new ByteArrayOutputStream(Math.max(64, writer.getContentLength()));
+    if (compressor == null) {
+      writer.writeMessage(message);
+    } else {
+      try (OutputStream out = compressor.compress(message)) {
+        writer.writeMessage(out);
+      }
+    }
+    Buffer frame = Buffer.buffer(FRAME_HEADER + message.size());
+    frame.appendByte(compressor == null ? (byte) 0 : (byte) 1);
+    frame.appendInt(message.size());
+    frame.appendBytes(message.toByteArray());
+    return frame;
+  }
+
+  /** Maps transport failures to what {@link FailureClass} understands, as the HTTP path does. */
+  static Throwable failure(Throwable error) {
+    Throwable t = error;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof TimeoutException) {
+      // Sent (perhaps), answer unknown: the collector may have it.
+      InterruptedIOException timedOut = new InterruptedIOException("gRPC call timed out");
+      timedOut.initCause(t);
+      return timedOut;
+    }
+    if (t instanceof CancellationException || t instanceof IOException) {
+      return t;
+    }
+    // Vert.x reports closed connections and reset streams as unchecked VertxException; for the pipeline
+    // they are connection errors, retryable like an IOException on the HTTP path.
+    return new IOException("gRPC transport: " + t.getMessage(), t);
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    transport.release(client);
+    return CompletableResultCode.ofSuccess();
+  }
+
+  /** A finished call. */
+  record Answer(GrpcStatusCode code, String description, byte[] message) implements GrpcResponse {
+    @Override
+    public GrpcStatusCode getStatusCode() {
+      return code;
+    }
+
+    @Override
+    public String getStatusDescription() {
+      return description;
+    }
+
+    @Override
+    public byte[] getResponseMessage() {
+      return message;
+    }
+  }
+
+  /** The flush had no time left for this call: it was never sent. */
+  static final class NoTimeLeft extends IOException implements FailureClass.GrpcDeadlineExceeded {
+    NoTimeLeft() {
+      super("no time left in the flush");
+    }
+  }
+}
