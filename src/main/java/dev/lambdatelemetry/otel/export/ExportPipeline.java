@@ -75,6 +75,8 @@ public final class ExportPipeline implements SignalSink {
   private static final Duration DEADLINE_SLACK = Duration.ofMillis(1);
 
   private static final long BYTES_PER_MIB = 1_048_576L;
+  /** The shortest deadline a background flush gets, whatever its interval. */
+  private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
   private static final String THREAD_NAME = "lambda-telemetry-export";
 
   private final Resource resource;
@@ -524,7 +526,10 @@ public final class ExportPipeline implements SignalSink {
       if (background != self) {
         return;
       }
-      flush(clock.instant().plus(interval));
+      // No freeze on the environments that export in the background (Managed Instances): a request
+      // may take longer than a short interval without being cut, but still not hold SHUTDOWN up long.
+      Duration window = interval.compareTo(MIN_BACKGROUND_WINDOW) < 0 ? MIN_BACKGROUND_WINDOW : interval;
+      flush(clock.instant().plus(window));
     }
   }
 
