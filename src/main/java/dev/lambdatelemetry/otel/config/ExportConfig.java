@@ -11,6 +11,14 @@ public interface ExportConfig {
   Duration flushBudget();
 
   /**
+   * Budget of flushes until one has completed: the first export pays for class loading, the
+   * connection and TLS, and a request cut at a deadline may be lost. Never past the invocation's
+   * deadline either.
+   */
+  @WithDefault("PT1S")
+  Duration firstFlushBudget();
+
+  /**
    * When to flush: {@code end} (after each invocation's runtimeDone), {@code periodic,<duration>},
    * {@code adaptive}, or {@code continuous[,<duration>]} (background export, Lambda Managed Instances).
    */

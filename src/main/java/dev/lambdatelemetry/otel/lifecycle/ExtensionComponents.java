@@ -139,7 +139,8 @@ public class ExtensionComponents {
 
   TelemetryHooks hooks() {
     return new PipelineHooks(
-        inboxInstance(), converter, pipeline, policy, config.export().flushBudget());
+        inboxInstance(), converter, pipeline, policy, config.export().flushBudget(),
+        config.export().firstFlushBudget());
   }
 
   private Collection<MetricData> collectMetrics() {

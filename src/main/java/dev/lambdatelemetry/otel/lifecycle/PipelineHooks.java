@@ -27,18 +27,22 @@ final class PipelineHooks implements TelemetryHooks {
   private final ExportPipeline pipeline;
   private final FlushPolicy policy;
   private final Duration budget;
+  private final Duration firstBudget;
+  private boolean warm;
 
   PipelineHooks(
       TelemetryInbox inbox,
       TelemetryConverter converter,
       ExportPipeline pipeline,
       FlushPolicy policy,
-      Duration budget) {
+      Duration budget,
+      Duration firstBudget) {
     this.inbox = inbox;
     this.converter = converter;
     this.pipeline = pipeline;
     this.policy = policy;
     this.budget = budget;
+    this.firstBudget = firstBudget.compareTo(budget) > 0 ? firstBudget : budget;
   }
 
   @Override
@@ -81,9 +85,10 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   private void flush(Instant now, Instant deadline) {
-    Instant byBudget = now.plus(budget);
+    Instant byBudget = now.plus(warm ? budget : firstBudget);
     Instant until = byBudget.isBefore(deadline) ? byBudget : deadline;
     FlushResult result = pipeline.flush(until);
+    warm |= result.status() == FlushResult.Status.COMPLETE && result.exported() > 0;
     policy.flushed(Instant.now());
     LOG.debugf("[flush] %s", result);
   }

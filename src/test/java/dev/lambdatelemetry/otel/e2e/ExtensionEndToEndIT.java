@@ -10,12 +10,14 @@ import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
 import dev.lambdatelemetry.otel.simulator.Scenario;
 import dev.lambdatelemetry.otel.simulator.SimulationResult;
 import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.testing.OtlpGrpcReceiver;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import dev.lambdatelemetry.otel.testing.PackagedExtension;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.IOException;
@@ -24,9 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The packaged extension, started as a process, against the simulator's default scenario (cold start,
@@ -38,16 +42,27 @@ class ExtensionEndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int INVOCATIONS = 6;
 
-  @ParameterizedTest(name = "compression {0}")
-  @ValueSource(strings = {"none", "gzip"})
-  void defaultScenario_everyInvocationLogAndMetricArrives_andTheProcessExits0(String compression)
-      throws Exception {
-    try (OtlpReceiver receiver = OtlpReceiver.start();
+  @ParameterizedTest(name = "{0}, compression {1}")
+  @CsvSource({"http/protobuf, none", "http/protobuf, gzip", "grpc, gzip"})
+  void defaultScenario_everyInvocationLogAndMetricArrives_andTheProcessExits0(
+      String protocol, String compression) throws Exception {
+    boolean grpc = protocol.equals("grpc");
+    try (OtlpReceiver http = grpc ? null : OtlpReceiver.start();
+        OtlpGrpcReceiver rpc = grpc ? OtlpGrpcReceiver.start() : null;
         LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults())) {
+      Received receiver = grpc
+          ? new Received(rpc.endpoint(), rpc::resourceSpans, rpc::spans, rpc::logRecords,
+              rpc::resourceMetrics, rpc::sawGzip)
+          : new Received(http.endpoint(), http::resourceSpans, http::spans, http::logRecords,
+              http::resourceMetrics, http::sawGzip);
       Map<String, String> env = new HashMap<>();
       env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+      env.put("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
       env.put("OTEL_EXPORTER_OTLP_COMPRESSION", compression);
       env.put("OTEL_SERVICE_NAME", "orders-api");
+      // This test is about what arrives, not about the budget (CollectorFaultsIT is): a loaded CI
+      // machine must not make a flush overrun its budget and lose a request.
+      env.put("LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S");
       SimulationResult result;
       try (ExtensionProcess process =
           ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
@@ -56,19 +71,30 @@ class ExtensionEndToEndIT {
       }
       assertThat(result.exitCode()).isZero();
       assertThat(result.shutdownToExitMs()).isLessThan(2_000); // the SHUTDOWN deadline
-      assertThat(receiver.sawGzip()).isEqualTo(compression.equals("gzip"));
+      assertThat(receiver.sawGzip().getAsBoolean()).isEqualTo(compression.equals("gzip"));
 
       List<String> requestIds =
           result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
-      assertInvocationSpans(receiver.spans(), requestIds, result);
-      assertLogs(receiver.logRecords(), simulator.generatedEvents());
-      assertMetrics(receiver.resourceMetrics(), result);
-      assertThat(receiver.resourceSpans().get(0).getResource().getAttributesList())
+      assertInvocationSpans(receiver.spans().get(), requestIds, result);
+      exportCounters = dev.lambdatelemetry.otel.testing.TelemetryPrinter.metrics(
+          receiver.resourceMetrics().get());
+      assertLogs(receiver.logRecords().get(), simulator.generatedEvents());
+      assertMetrics(receiver.resourceMetrics().get(), result);
+      assertThat(receiver.resourceSpans().get().get(0).getResource().getAttributesList())
           .extracting(KeyValue::getKey)
           .contains("service.name", "cloud.provider", "cloud.platform", "faas.name",
               "faas.max_memory", "service.instance.id", "cloud.account.id", "faas.instance");
     }
   }
+
+  /** What either receiver got, behind one shape. */
+  private record Received(
+      String endpoint,
+      Supplier<List<ResourceSpans>> resourceSpans,
+      Supplier<List<Span>> spans,
+      Supplier<List<LogRecord>> logRecords,
+      Supplier<List<ResourceMetrics>> resourceMetrics,
+      BooleanSupplier sawGzip) {}
 
   private static void assertInvocationSpans(
       List<Span> spans, List<String> requestIds, SimulationResult result) {
@@ -96,6 +122,8 @@ class ExtensionEndToEndIT {
         .hasSize(1);
   }
 
+  private static String exportCounters = "";
+
   private static void assertLogs(List<LogRecord> logs, List<String> generated) throws IOException {
     long functionEvents = 0;
     for (String e : generated) {
@@ -107,7 +135,8 @@ class ExtensionEndToEndIT {
     List<LogRecord> functionLogs = logs.stream()
         .filter(r -> "function".equals(attr(r.getAttributesList(), "aws.lambda.log.source")))
         .toList();
-    assertThat(functionLogs).hasSize((int) functionEvents);
+    assertThat(functionLogs).as(() -> "function logs; export counters: " + exportCounters)
+        .hasSize((int) functionEvents);
     assertThat(functionLogs).filteredOn(r -> !attr(r.getAttributesList(), "faas.invocation_id").isEmpty())
         .allSatisfy(r -> assertThat(r.getTraceId().size()).isEqualTo(16));
   }

@@ -63,7 +63,8 @@ class MockOtlpServerIT {
       try (LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults());
           ExtensionProcess process = ExtensionProcess.start(PackagedExtension.command(), simulator,
               Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318",
-                  "OTEL_EXPORTER_OTLP_COMPRESSION", "none"), null)) {
+                  "OTEL_EXPORTER_OTLP_COMPRESSION", "none",
+                  "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S"), null)) {
         result = simulator.run(Scenario.defaultScenario(4), process);
       }
       assertThat(result.exitCode()).isZero();

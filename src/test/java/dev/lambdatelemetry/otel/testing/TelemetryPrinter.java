@@ -123,7 +123,7 @@ public final class TelemetryPrinter {
     return b.toString();
   }
 
-  static String metrics(List<ResourceMetrics> resourceMetrics) {
+  public static String metrics(List<ResourceMetrics> resourceMetrics) {
     // Cumulative metrics: the last data point received is the current value.
     Map<String, String> last = new TreeMap<>();
     resourceMetrics.forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList()
