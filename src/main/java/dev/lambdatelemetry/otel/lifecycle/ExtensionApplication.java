@@ -44,8 +44,12 @@ public class ExtensionApplication implements QuarkusApplication {
     }
     ExtensionsApiClient api = Bootstrap.api();
     boolean telemetryExpected;
+    long bootedNanos = System.nanoTime();
+    long startedNanos;
+    long subscribedNanos;
     try {
       components.start(registration);
+      startedNanos = System.nanoTime();
       TelemetryApiClient telemetryApi =
           new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"), mapper);
       SubscribeOutcome outcome =
@@ -59,6 +63,7 @@ public class ExtensionApplication implements QuarkusApplication {
         return 1;
       }
       telemetryExpected = outcome instanceof SubscribeOutcome.Subscribed;
+      subscribedNanos = System.nanoTime();
       if (!telemetryExpected) {
         LOG.warn("the Telemetry API is not supported here (a local emulator?): the lifecycle goes on,"
             + " no telemetry will arrive");
@@ -79,15 +84,19 @@ public class ExtensionApplication implements QuarkusApplication {
             waitForRuntimeDone,
             telemetryExpected,
             this::loopEnded);
-    long readyMs = (System.nanoTime() - Bootstrap.processStartNanos()) / 1_000_000;
-    long registeredMs =
-        (registration.registeredAtNanos() - Bootstrap.processStartNanos()) / 1_000_000;
-    LOG.infof("ready: registered at %d ms, first next at %d ms after process start%s",
-        registeredMs, readyMs, telemetryExpected ? "" : " (no telemetry: local mode)");
+    long t0 = Bootstrap.processStartNanos();
+    LOG.infof("ready in %d ms (registered %d, Quarkus up %d, pipeline %d, subscribed %d)%s",
+        ms(System.nanoTime() - t0), ms(registration.registeredAtNanos() - t0), ms(bootedNanos - t0),
+        ms(startedNanos - t0), ms(subscribedNanos - t0),
+        telemetryExpected ? "" : "; no telemetry: local mode");
     Bootstrap.markInitCompleted();
     loop.start();
     Quarkus.waitForExit();
     return exitCode.get();
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   private void loopEnded(int code) {
