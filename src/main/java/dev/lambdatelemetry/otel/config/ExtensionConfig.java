@@ -116,8 +116,12 @@ public interface ExtensionConfig {
     @WithDefault("PT0.3S")
     Duration grace();
 
-    /** Kept free before the SHUTDOWN deadline: the process must have exited by then. */
-    @WithDefault("PT0.2S")
+    /**
+     * Kept free before the SHUTDOWN deadline: the process must have exited by then. It pays for
+     * cancelling the last requests, Quarkus' exit and the JVM's teardown, which took over 0.2 s on a
+     * loaded 2-core machine when the collector hung (CollectorFaultsIT).
+     */
+    @WithDefault("PT0.5S")
     Duration safetyMargin();
   }
 

@@ -128,6 +128,19 @@ public final class ExtensionProcess implements AutoCloseable {
         signal("-CONT");
     }
 
+    /**
+     * Freezes the process tree for {@code duration} and thaws it (SIGSTOP, wait, SIGCONT), e.g. from a test
+     * collector while a request of the extension is in flight. Always thaws, even when interrupted.
+     */
+    public void freezeFor(Duration duration) throws IOException, InterruptedException {
+        suspend();
+        try {
+            Thread.sleep(duration.toMillis());
+        } finally {
+            resume();
+        }
+    }
+
     /** SIGKILLs the process tree, as the platform does at the SHUTDOWN deadline. */
     public void kill() {
         killed = process.isAlive();

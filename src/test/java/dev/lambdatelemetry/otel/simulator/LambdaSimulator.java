@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntConsumer;
 
 /**
  * A faithful, strict Lambda platform on loopback for tests, the README's local run and benchmarks: the
@@ -32,6 +33,8 @@ public final class LambdaSimulator implements AutoCloseable {
     private final ExtensionRegistry registry = new ExtensionRegistry();
     private final Map<String, Long> runtimeDoneAnswered = new ConcurrentHashMap<>();
     private final List<DeliveredBatch> delivered = new CopyOnWriteArrayList<>();
+    private final List<FreezeWindow> freezes = new CopyOnWriteArrayList<>();
+    private volatile IntConsumer afterInvocation = finished -> { };
     private final TelemetryBus bus;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -77,7 +80,23 @@ public final class LambdaSimulator implements AutoCloseable {
      */
     public SimulationResult run(Scenario scenario, ExtensionProcess process) throws InterruptedException {
         long origin = process == null ? startNanos : process.startNanos();
-        return new ScenarioRunner(options, registry, recorder, bus, runtimeDoneAnswered).run(scenario, process, origin);
+        return new ScenarioRunner(options, registry, recorder, bus, runtimeDoneAnswered, afterInvocation, freezes)
+                .run(scenario, process, origin);
+    }
+
+    /**
+     * Sets a hook called on the scenario thread after each on-demand invocation ended, with the number of
+     * invocations finished so far (1 after the first): after the extension's next, while the sandbox is frozen
+     * (and, with {@link SimulatorOptions#withFreezeBetweenInvocations}, while the process is stopped), before the
+     * next INVOKE or SHUTDOWN is delivered. For fault injection at a precise point, e.g. a collector recovering.
+     */
+    public void afterInvocation(IntConsumer hook) {
+        this.afterInvocation = hook;
+    }
+
+    /** The real freezes of the extension process so far, in order. */
+    public List<FreezeWindow> freezes() {
+        return List.copyOf(freezes);
     }
 
     /** Every request the extension made so far, in arrival order. */

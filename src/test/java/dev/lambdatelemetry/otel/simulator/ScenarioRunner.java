@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntConsumer;
 
 /**
  * Plays a {@link Scenario} the way the platform would: Init (extensions register, the runtime initialises,
@@ -27,15 +28,20 @@ final class ScenarioRunner {
     private final TelemetryBus bus;
     private final PlatformEvents events;
     private final Map<String, Long> runtimeDoneAnswered;
+    private final IntConsumer afterInvocation;
+    private final List<FreezeWindow> freezes;
 
     ScenarioRunner(SimulatorOptions options, ExtensionRegistry registry, ConformanceRecorder recorder,
-            TelemetryBus bus, Map<String, Long> runtimeDoneAnswered) {
+            TelemetryBus bus, Map<String, Long> runtimeDoneAnswered, IntConsumer afterInvocation,
+            List<FreezeWindow> freezes) {
         this.options = options;
         this.registry = registry;
         this.recorder = recorder;
         this.bus = bus;
         this.events = new PlatformEvents(options);
         this.runtimeDoneAnswered = runtimeDoneAnswered;
+        this.afterInvocation = afterInvocation;
+        this.freezes = freezes;
     }
 
     SimulationResult run(Scenario scenario, ExtensionProcess process, long originNanos) throws InterruptedException {
@@ -54,6 +60,7 @@ final class ScenarioRunner {
                     break;
                 }
                 invocations.add(measured);
+                freezeBetweenInvocations(process, measured.requestId(), invocations.size());
             }
         }
         sampleRss(process, rss, "after-" + invocations.size() + "-invocations");
@@ -156,6 +163,42 @@ final class ScenarioRunner {
                 new PlatformEvents.Span("extensionOverhead", runtimeDoneTime, overheadMs)));
         double cpuMs = process == null ? -1 : process.cpuTimeMs() - cpuBefore;
         return new SimulationResult.InvocationMeasurement(requestId, spec.outcome(), addedMs, durationMs, cpuMs);
+    }
+
+    /**
+     * The sandbox is frozen (telemetry delivery paused since the report): with a freeze configured, wait for the
+     * delivery in progress, SIGSTOP the process for the freeze, run the hook meanwhile, then SIGCONT it. Without one,
+     * just run the hook.
+     */
+    private void freezeBetweenInvocations(ExtensionProcess process, String requestId, int finished)
+            throws InterruptedException {
+        Duration freeze = options.freezeBetweenInvocations();
+        if (process == null || freeze.isZero() || !process.isAlive()) {
+            afterInvocation.accept(finished);
+            return;
+        }
+        if (!bus.awaitIdle(SHUTDOWN_FLUSH_CAP)) {
+            recorder.violation("listener still answering a telemetry POST " + SHUTDOWN_FLUSH_CAP.toMillis()
+                    + " ms after invoke " + requestId + " ended");
+        }
+        long suspended = System.nanoTime();
+        try {
+            process.suspend();
+            afterInvocation.accept(finished);
+            long left = freeze.toNanos() - (System.nanoTime() - suspended);
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        } catch (java.io.IOException e) {
+            recorder.violation("could not freeze the extension process: " + e);
+        } finally {
+            try {
+                process.resume();
+            } catch (java.io.IOException e) {
+                recorder.violation("could not thaw the extension process: " + e);
+            }
+            freezes.add(new FreezeWindow(requestId, suspended, System.nanoTime()));
+        }
     }
 
     /** The simulated function: logs, then runtimeDone; returns the runtimeDone time. */

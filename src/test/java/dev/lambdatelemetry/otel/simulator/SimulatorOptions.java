@@ -23,11 +23,16 @@ import java.util.OptionalInt;
  * @param slowListenerThreshold  a listener that takes longer to answer a POST is a violation
  * @param forcedSubscribeStatus  fault injection: answer every subscribe with this status (400, 403, 500)
  * @param rejectInvokeOnFirstRegister fault injection: the first register naming INVOKE gets 403 InvalidEventType
+ * @param freezeBetweenInvocations how long the sandbox stays frozen after every invocation (zero: no real freeze).
+ *                               When positive and a process is driven, the simulator SIGSTOPs the extension once it
+ *                               called next and its telemetry delivery is idle, keeps it stopped this long, then
+ *                               SIGCONTs it before the next event, exactly as Lambda freezes and thaws the sandbox
  */
 public record SimulatorOptions(SimulatorMode mode, String functionName, String functionVersion, int memoryMb,
         String region, String accountId, String handler, String expectedExtensionName, int expectedExtensions,
         Duration initTimeout, Duration shutdownBudget, boolean sequenceIdHeader, boolean classicRie,
-        Duration slowListenerThreshold, OptionalInt forcedSubscribeStatus, boolean rejectInvokeOnFirstRegister) {
+        Duration slowListenerThreshold, OptionalInt forcedSubscribeStatus, boolean rejectInvokeOnFirstRegister,
+        Duration freezeBetweenInvocations) {
 
     /** The extension name the project registers with by default. */
     public static final String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
@@ -36,7 +41,7 @@ public record SimulatorOptions(SimulatorMode mode, String functionName, String f
     public static SimulatorOptions defaults() {
         return new SimulatorOptions(SimulatorMode.DEFAULT, "orders-api", "$LATEST", 128, "eu-west-3",
                 "123456789012", "index.handler", DEFAULT_EXTENSION_NAME, 1, Duration.ofSeconds(10),
-                Duration.ofSeconds(2), false, false, Duration.ofSeconds(1), OptionalInt.empty(), false);
+                Duration.ofSeconds(2), false, false, Duration.ofSeconds(1), OptionalInt.empty(), false, Duration.ZERO);
     }
 
     /** Defaults for {@code mode}: LOCAL_202 also behaves as the classic RIE, MANAGED_INSTANCES sends Sequence-Id. */
@@ -52,49 +57,69 @@ public record SimulatorOptions(SimulatorMode mode, String functionName, String f
     public SimulatorOptions withMode(SimulatorMode value) {
         return new SimulatorOptions(value, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                classicRie, slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withExpectedExtensionName(String value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 value, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withShutdownBudget(Duration value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, value, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withInitTimeout(Duration value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, value, shutdownBudget, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withSequenceIdHeader(boolean value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, value, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withClassicRie(boolean value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, value,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister);
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withForcedSubscribeStatus(int status) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, OptionalInt.of(status), rejectInvokeOnFirstRegister);
+                classicRie, slowListenerThreshold, OptionalInt.of(status), rejectInvokeOnFirstRegister,
+                freezeBetweenInvocations);
     }
 
     public SimulatorOptions withRejectInvokeOnFirstRegister(boolean value) {
         return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
                 expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, forcedSubscribeStatus, value);
+                classicRie, slowListenerThreshold, forcedSubscribeStatus, value, freezeBetweenInvocations);
+    }
+
+    /**
+     * Freezes the extension process for real (SIGSTOP, then SIGCONT after {@code value}) between invocations, after
+     * it called next and before the next event; zero (the default) only pauses telemetry delivery, as before.
+     */
+    public SimulatorOptions withFreezeBetweenInvocations(Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("freeze must not be negative: " + value);
+        }
+        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
+                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister, value);
     }
 
     /** The log stream name, which the platform uses as {@code instanceId}. */

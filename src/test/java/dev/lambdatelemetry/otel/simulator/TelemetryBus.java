@@ -81,6 +81,18 @@ final class TelemetryBus implements AutoCloseable {
         return all;
     }
 
+    /**
+     * After {@link #freeze()}: waits, at most {@code cap} per subscriber, for the batch each may still be posting,
+     * so that a SIGSTOP of the extension cannot land in the middle of a delivery. True when all are idle.
+     */
+    boolean awaitIdle(Duration cap) throws InterruptedException {
+        boolean all = true;
+        for (TelemetryDispatcher dispatcher : dispatchers) {
+            all &= dispatcher.awaitIdle(cap);
+        }
+        return all;
+    }
+
     boolean hasSubscribers() {
         return !dispatchers.isEmpty();
     }

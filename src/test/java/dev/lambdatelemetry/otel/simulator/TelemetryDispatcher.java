@@ -107,6 +107,22 @@ final class TelemetryDispatcher implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Waits, at most {@code cap}, until no batch is in flight; with the dispatcher frozen none starts after.
+     * True when idle.
+     */
+    synchronized boolean awaitIdle(Duration cap) throws InterruptedException {
+        long deadline = System.nanoTime() + cap.toNanos();
+        while (inFlight && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         synchronized (this) {

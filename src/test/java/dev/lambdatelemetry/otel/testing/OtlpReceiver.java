@@ -46,6 +46,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
   private final int port;
   private final List<ResourceSpans> resourceSpans = new CopyOnWriteArrayList<>();
+  private final List<Span> offeredSpans = new CopyOnWriteArrayList<>();
   private final List<ResourceLogs> resourceLogs = new CopyOnWriteArrayList<>();
   private final List<ResourceMetrics> resourceMetrics = new CopyOnWriteArrayList<>();
   private final List<String> paths = new CopyOnWriteArrayList<>();
@@ -116,6 +117,15 @@ public final class OtlpReceiver implements AutoCloseable {
     List<Span> out = new ArrayList<>();
     resourceSpans.forEach(rs -> rs.getScopeSpansList().forEach(ss -> out.addAll(ss.getSpansList())));
     return out;
+  }
+
+  /**
+   * Every span of every trace request read completely, whatever the mode then did with it (stored, hung,
+   * reset, refused with a status): what the client offered, as opposed to {@link #spans()}, what was
+   * accepted. A span offered but never stored had, for the client, an unknown or failed fate.
+   */
+  public List<Span> offeredSpans() {
+    return List.copyOf(offeredSpans);
   }
 
   /** Every log record received, in arrival order. */
@@ -216,6 +226,7 @@ public final class OtlpReceiver implements AutoCloseable {
           return;
         }
         requestCount.incrementAndGet();
+        offer(req);
         paths.add(req.path);
         headers.add(req.headers);
         Mode m = mode;
@@ -265,6 +276,18 @@ public final class OtlpReceiver implements AutoCloseable {
       f.accept(req.path, uncompressed(req));
     }
     return response;
+  }
+
+  private void offer(Request req) {
+    if (!req.path.endsWith("/v1/traces")) {
+      return;
+    }
+    try {
+      ExportTraceServiceRequest.parseFrom(uncompressed(req)).getResourceSpansList()
+          .forEach(rs -> rs.getScopeSpansList().forEach(ss -> offeredSpans.addAll(ss.getSpansList())));
+    } catch (IOException e) {
+      // Not a trace request we can read: nothing offered; decode() reports it when the mode stores.
+    }
   }
 
   private static byte[] uncompressed(Request req) throws IOException {
