@@ -63,6 +63,7 @@ class ExtensionEndToEndIT {
       // This test is about what arrives, not about the budget (CollectorFaultsIT is): a loaded CI
       // machine must not make a flush overrun its budget and lose a request.
       env.put("LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S");
+      env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(ExtensionRun.freePort()));
       SimulationResult result;
       try (ExtensionProcess process =
           ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {

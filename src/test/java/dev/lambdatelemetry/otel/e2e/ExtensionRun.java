@@ -67,7 +67,7 @@ record ExtensionRun(SimulationResult result, String output, List<FreezeWindow> f
     return result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

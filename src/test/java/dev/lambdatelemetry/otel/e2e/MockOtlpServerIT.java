@@ -64,7 +64,9 @@ class MockOtlpServerIT {
           ExtensionProcess process = ExtensionProcess.start(PackagedExtension.command(), simulator,
               Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318",
                   "OTEL_EXPORTER_OTLP_COMPRESSION", "none",
-                  "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S"), null)) {
+                  "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S",
+                  "LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(ExtensionRun.freePort())),
+              null)) {
         result = simulator.run(Scenario.defaultScenario(4), process);
       }
       assertThat(result.exitCode()).isZero();
