@@ -11,11 +11,10 @@ public interface ExportConfig {
   Duration flushBudget();
 
   /**
-   * Budget of flushes until one has completed: the first export pays for class loading, the
-   * connection and TLS, and a request cut at a deadline may be lost. Never past the invocation's
-   * deadline either.
+   * Budget of the environment's first flush only: it may pay for class loading, the connection and
+   * TLS, and a request cut at a deadline may be lost. Never past the invocation's deadline either.
    */
-  @WithDefault("PT1S")
+  @WithDefault("PT0.25S")
   Duration firstFlushBudget();
 
   /**

@@ -28,7 +28,7 @@ final class PipelineHooks implements TelemetryHooks {
   private final FlushPolicy policy;
   private final Duration budget;
   private final Duration firstBudget;
-  private boolean warm;
+  private boolean firstFlushDone;
 
   PipelineHooks(
       TelemetryInbox inbox,
@@ -85,10 +85,12 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   private void flush(Instant now, Instant deadline) {
-    Instant byBudget = now.plus(warm ? budget : firstBudget);
+    // Only the very first flush gets the larger budget, whatever its outcome: a collector that hangs
+    // must cost the function at most that once (the breaker then stops further attempts).
+    Instant byBudget = now.plus(firstFlushDone ? budget : firstBudget);
+    firstFlushDone = true;
     Instant until = byBudget.isBefore(deadline) ? byBudget : deadline;
     FlushResult result = pipeline.flush(until);
-    warm |= result.status() == FlushResult.Status.COMPLETE && result.exported() > 0;
     policy.flushed(Instant.now());
     LOG.debugf("[flush] %s", result);
   }
