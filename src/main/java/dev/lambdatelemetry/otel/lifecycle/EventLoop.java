@@ -26,6 +26,8 @@ public final class EventLoop implements Runnable {
   static final String THREAD_NAME = "lambda-event-loop";
   /** At SHUTDOWN with no request to wait for, deliveries this far apart mean the last one is over. */
   static final Duration QUIET = Duration.ofMillis(100);
+  /** How often a long wait for runtimeDone looks up to offer a backstop flush. */
+  static final Duration WAIT_SLICE = Duration.ofSeconds(1);
 
   private final ExtensionsApiClient api;
   private final InvocationBarrier barrier;
@@ -121,11 +123,26 @@ public final class EventLoop implements Runnable {
     long deadlineNanos = deadlineNanos(invoke.deadlineMs(), invokeConfig.deadlineMargin(), startNanos);
     long waitUntil =
         Math.min(deadlineNanos, startNanos + invokeConfig.maxWait().toNanos());
-    if (awaitRuntimeDone && !barrier.awaitRuntimeDone(invoke.requestId(), waitUntil)) {
+    if (awaitRuntimeDone && !awaitRuntimeDone(invoke, now, waitUntil)) {
       LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
     }
     Instant flushDeadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     guard(() -> hooks.invokeFinished(invoke, flushDeadline), "invokeFinished");
+  }
+
+  /** Waits in slices, so that a long invocation still gets its backstop flushes. */
+  private boolean awaitRuntimeDone(NextEvent.Invoke invoke, Instant start, long waitUntil)
+      throws InterruptedException {
+    while (true) {
+      long slice = Math.min(waitUntil, System.nanoTime() + WAIT_SLICE.toNanos());
+      if (barrier.awaitRuntimeDone(invoke.requestId(), slice)) {
+        return true;
+      }
+      if (System.nanoTime() >= waitUntil) {
+        return false;
+      }
+      guard(() -> hooks.stillRunning(invoke, start, Instant.now()), "stillRunning");
+    }
   }
 
   private void onShutdown(NextEvent.Shutdown shutdown) throws InterruptedException {

@@ -54,6 +54,13 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   @Override
+  public void stillRunning(NextEvent.Invoke invoke, Instant invokeStart, Instant now) {
+    if (policy.duringInvoke(invokeStart, now) == FlushPolicy.Decision.FLUSH) {
+      flush(now, Instant.ofEpochMilli(invoke.deadlineMs()));
+    }
+  }
+
+  @Override
   public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
     Instant now = Instant.now();
     if (policy.atInvokeEnd(now) == FlushPolicy.Decision.FLUSH) {

@@ -13,6 +13,12 @@ public interface TelemetryHooks {
   /** An INVOKE event arrived. */
   void invokeStarted(NextEvent.Invoke invoke, Instant now);
 
+  /**
+   * Called about every second while the loop waits for a long invocation's runtimeDone: the
+   * {@code adaptive} strategy's backstop flush happens here. Must return within its own budget.
+   */
+  default void stillRunning(NextEvent.Invoke invoke, Instant invokeStart, Instant now) {}
+
   /** The invocation's runtime is done (or waiting for it timed out): flush within the deadline. */
   void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline);
 

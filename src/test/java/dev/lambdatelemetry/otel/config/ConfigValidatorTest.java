@@ -3,8 +3,7 @@ package dev.lambdatelemetry.otel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.lambdatelemetry.otel.testing.TestConfigs;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -15,11 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigValidatorTest {
 
   static ExtensionConfig config(Map<String, String> values) {
-    SmallRyeConfig c = new SmallRyeConfigBuilder()
-        .withMapping(ExtensionConfig.class)
-        .withDefaultValues(values)
-        .build();
-    return c.getConfigMapping(ExtensionConfig.class);
+    return TestConfigs.extension(values);
   }
 
   @Test

@@ -25,6 +25,11 @@ public final class TestConfigs {
     return config(properties).getConfigMapping(OtelConfig.class);
   }
 
+  /** The extension's configuration from {@code properties} over the defaults. */
+  public static ExtensionConfig extension(Map<String, String> properties) {
+    return config(properties).getConfigMapping(ExtensionConfig.class);
+  }
+
   public static ExportConfig export(Map<String, String> properties) {
     return config(properties).getConfigMapping(ExtensionConfig.class).export();
   }

@@ -1,0 +1,131 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
+import dev.lambdatelemetry.otel.simulator.Scenario;
+import dev.lambdatelemetry.otel.simulator.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.SimulatorMode;
+import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
+import dev.lambdatelemetry.otel.testing.TestConfigs;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The event loop against the simulated Extensions API over real HTTP: the order of the hooks, the
+ * deadlines it hands them, and that it keeps calling next whatever the telemetry side does.
+ */
+class EventLoopTest {
+
+  private static final ExtensionConfig CONFIG = TestConfigs.extension(Map.of());
+
+  @Test
+  void invokesThenShutdown_callTheHooksInOrder_andExit0() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    TelemetryHooks hooks = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
+        calls.add("start " + invoke.requestId());
+      }
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+        assertThat(flushDeadline.toEpochMilli()).isLessThanOrEqualTo(invoke.deadlineMs());
+        calls.add("finish " + invoke.requestId());
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        calls.add("shutdown");
+      }
+    };
+    Outcome o = play(hooks, false);
+    assertThat(o.exitCode).isZero();
+    List<String> ids = o.result.invocations().stream()
+        .map(SimulationResult.InvocationMeasurement::requestId).toList();
+    assertThat(calls).containsExactly(
+        "start " + ids.get(0), "finish " + ids.get(0),
+        "start " + ids.get(1), "finish " + ids.get(1),
+        "shutdown");
+    assertThat(o.result.violations()).isEmpty();
+  }
+
+  @Test
+  void hooksThatThrow_neverStopTheLoop() throws Exception {
+    TelemetryHooks broken = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
+        throw new IllegalStateException("converter bug");
+      }
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+        throw new OutOfMemoryErrorLike();
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        throw new IllegalStateException("export bug");
+      }
+    };
+    Outcome o = play(broken, false);
+    assertThat(o.exitCode).isZero();
+    assertThat(o.result.invocations()).hasSize(2);
+    assertThat(o.result.violations()).isEmpty();
+  }
+
+  @Test
+  void runtimeDoneThatNeverComes_isWaitedForOnlyUntilTheInvocationDeadline() throws Exception {
+    List<Instant> finished = new CopyOnWriteArrayList<>();
+    TelemetryHooks hooks = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+        finished.add(Instant.now());
+        assertThat(Instant.now().toEpochMilli()).isLessThan(invoke.deadlineMs());
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {}
+    };
+    Outcome o = play(hooks, true);
+    assertThat(finished).hasSize(2);
+    assertThat(o.exitCode).isZero();
+  }
+
+  /** A RuntimeException standing for any failure inside a hook. */
+  private static final class OutOfMemoryErrorLike extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private record Outcome(SimulationResult result, int exitCode) {}
+
+  private static Outcome play(TelemetryHooks hooks, boolean awaitRuntimeDone) throws Exception {
+    try (LambdaSimulator simulator =
+        LambdaSimulator.start(SimulatorOptions.defaults(SimulatorMode.LOCAL_202))) {
+      CompletableFuture<SimulationResult> run = CompletableFuture.supplyAsync(() -> {
+        try {
+          return simulator.run(Scenario.defaultScenario(2), null);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      ExtensionsApiClient api = new ExtensionsApiClient(simulator.runtimeApi());
+      api.register("lambda-telemetry-otel", List.of("INVOKE", "SHUTDOWN"));
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      new EventLoop(api, new InvocationBarrier(), hooks, CONFIG.invoke(), CONFIG.shutdown(),
+          awaitRuntimeDone, false, exit::complete).start();
+      int code = exit.get(30, TimeUnit.SECONDS);
+      return new Outcome(run.get(30, TimeUnit.SECONDS), code);
+    }
+  }
+}
