@@ -88,6 +88,33 @@ class ExtensionEndToEndIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void tcpDelivery_newlineDelimitedEventsAreConvertedLikeHttpOnes() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults())) {
+      int port = ExtensionRun.freePort();
+      Map<String, String> env = Map.of(
+          "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+          "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S",
+          "LAMBDA_TELEMETRY_LISTENER_PROTOCOL", "TCP",
+          "LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(port));
+      SimulationResult result;
+      try (ExtensionProcess process =
+          ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
+        result = simulator.run(Scenario.defaultScenario(3), process);
+      }
+      assertThat(result.violations()).isEmpty();
+      assertThat(result.exitCode()).isZero();
+      String subscription = simulator.calls().stream()
+          .filter(c -> c.path().equals("/2022-07-01/telemetry")).findFirst().orElseThrow().body();
+      assertThat(JSON.readTree(subscription).path("destination").toString())
+          .isEqualTo("{\"protocol\":\"TCP\",\"port\":" + port + "}");
+      List<String> requestIds =
+          result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
+      assertInvocationSpans(receiver.spans(), requestIds, result);
+    }
+  }
+
   /** What either receiver got, behind one shape. */
   private record Received(
       String endpoint,
