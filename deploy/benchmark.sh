@@ -4,7 +4,8 @@
 #
 # usage: deploy/benchmark.sh [ARCH] [--runs N]      (ARCH defaults to this machine's)
 #
-# Writes target/benchmark/results.md (the table, also printed) and target/benchmark/raw/*.json.
+# Writes target/benchmark/results.md (the table, also printed), target/benchmark/raw/*.json (the
+# simulator's reports) and target/benchmark/{start,ingest,floor}.json (the figures per run).
 #
 # Each run starts the layer's launcher from target/layer/<arch>/extensions/ with a PATH that holds
 # no java (the proof that the layer needs no system Java) under the simulator, which plays Lambda:
@@ -109,9 +110,27 @@ for i in $(seq 1 "$runs"); do
   echo "{\"javaVersionMs\": $(($(now_ms) - t0))}" >"$out/raw/floor-$i.json"
 done
 
-# One JSON document per run, then median / min / max per key.
-jq -s '.' "$out"/raw/start-*.json >"$out/start.json"
-jq -s '.' "$out"/raw/ingest-*.json >"$out/ingest.json"
+# One JSON document per run, then median / min / max per key. The simulator's first report shape
+# (processToRegisterMs, rssKb.ready / rssKb."after-N-invocations", invocations[].addedMs / .cpuMs)
+# is read too, mapped onto the names above.
+readonly NORMALIZE='
+  def pct(p): [.[] | numbers] | sort | if length == 0 then null
+    else .[((length * p / 100) | ceil) - 1 | if . < 0 then 0 else . end] end;
+  . as $r | ($r.invocations // []) as $inv | {
+    registerMs: ($r.registerMs // $r.processToRegisterMs),
+    subscribeMs: ($r.subscribeMs // $r.processToSubscribeMs),
+    readyMs: ($r.readyMs // $r.processToReadyMs),
+    rssKbAfterStart: ($r.rssKbAfterStart // $r.rssKb.ready),
+    rssKbAfter10k: ($r.rssKbAfter10k // $r.rssKb["after-10000-invocations"]),
+    rssKbAfter20k: ($r.rssKbAfter20k // $r.rssKb["after-20000-invocations"]),
+    cpuMsPerInvocation: ($r.cpuMsPerInvocation
+      // ([$inv[1:][] | .cpuMs | numbers] | if length == 0 then null else add / length end)),
+    addedMsP50: ($r.addedMsP50 // ([$inv[] | .addedMs] | pct(50))),
+    addedMsP99: ($r.addedMsP99 // ([$inv[] | .addedMs] | pct(99))),
+    shutdownToExitMs: $r.shutdownToExitMs,
+    ingestMBps: $r.ingestMBps, ingestEventsPerSec: $r.ingestEventsPerSec, droppedEvents: $r.droppedEvents }'
+jq -s "map($NORMALIZE)" "$out"/raw/start-*.json >"$out/start.json"
+jq -s "map($NORMALIZE)" "$out"/raw/ingest-*.json >"$out/ingest.json"
 jq -s '.' "$out"/raw/floor-*.json >"$out/floor.json"
 stats() { # file key -> "median min max" or "n/a n/a n/a"
   jq -r --arg k "$2" '[.[] | .[$k] | numbers] | sort

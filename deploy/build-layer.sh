@@ -20,7 +20,9 @@
 #                               (default: the built-in simulator from target/test-classes). It is
 #                               called as: $LAYER_TRAINER --extension-cmd CMD --mode default
 #                               --invocations N --quiet
-#   LAYER_TRAINING_INVOCATIONS  invocations in the training run (default 2000)
+#   LAYER_TRAINING_INVOCATIONS  invocations in the training run (default 300: enough to load and link
+#                               every class of the invoke path; C1-only code gains nothing from more)
+#   LAYER_TRAINING_ARGS         more trainer arguments
 #   LAYER_MVN_ARGS              extra Maven arguments, e.g. -o
 #
 # Why the order of the steps matters: a JDK AOT cache only maps on the exact tree it was trained on
@@ -147,13 +149,21 @@ if [ "$aot" = 1 ]; then
     trainer="java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) $SIMULATOR_MAIN"
   fi
   home=$root/$out/$NAME
-  log "training the AOT cache: ${LAYER_TRAINING_INVOCATIONS:-2000} simulated invocations"
-  # shellcheck disable=SC2086
-  $trainer --extension-cmd "env LAMBDA_TELEMETRY_AOT=record $root/$out/extensions/$NAME" \
-    --mode default --invocations "${LAYER_TRAINING_INVOCATIONS:-2000}" --quiet >&2 \
-    || die "the training run failed"
-  [ -s "$home/app.aotconf" ] || die "the training run recorded no AOT configuration"
-  LAMBDA_TELEMETRY_AOT=create "$out/extensions/$NAME" >/dev/null || die "creating the AOT cache failed"
+  # The JVM writes the recording at exit, after SHUTDOWN; a trainer that kills the process at the
+  # SHUTDOWN deadline (2 s, like Lambda) can cut it on a busy machine: then try again.
+  for attempt in 1 2 3; do
+    log "training the AOT cache: ${LAYER_TRAINING_INVOCATIONS:-300} simulated invocations (attempt $attempt)"
+    rm -f "$home/app.aotconf" "$home/app.aot"
+    # shellcheck disable=SC2086
+    $trainer --extension-cmd "env LAMBDA_TELEMETRY_AOT=record $root/$out/extensions/$NAME" \
+      --mode default --invocations "${LAYER_TRAINING_INVOCATIONS:-300}" --quiet ${LAYER_TRAINING_ARGS:-} >&2 \
+      || log "the trainer reported problems (above); the recording is used if it is complete"
+    if [ -s "$home/app.aotconf" ] \
+      && LAMBDA_TELEMETRY_AOT=create "$out/extensions/$NAME" >/dev/null 2>"$root/target/layer/aot-create.log"; then
+      break
+    fi
+    [ "$attempt" = 3 ] && die "no usable AOT recording after 3 training runs (see target/layer/aot-create.log)"
+  done
   rm -f "$home/app.aotconf"
   fix_times
 fi
