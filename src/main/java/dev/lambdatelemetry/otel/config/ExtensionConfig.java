@@ -14,6 +14,14 @@ import java.util.Optional;
 @ConfigMapping(prefix = "lambda-telemetry")
 public interface ExtensionConfig {
 
+  /**
+   * The registered name; it must equal the launcher's file name in {@code /opt/extensions}. Read
+   * by the entry point before Quarkus boots (from the system property or the environment), and
+   * declared here so that Quarkus accepts it.
+   */
+  @WithDefault("lambda-telemetry-otel")
+  String extensionName();
+
   /** Listener for Telemetry API deliveries. */
   Listener listener();
 

@@ -45,11 +45,9 @@ public class ExtensionApplication implements QuarkusApplication {
     ExtensionsApiClient api = Bootstrap.api();
     boolean telemetryExpected;
     long bootedNanos = System.nanoTime();
-    long startedNanos;
     long subscribedNanos;
     try {
       components.start(registration);
-      startedNanos = System.nanoTime();
       TelemetryApiClient telemetryApi =
           new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"), mapper);
       SubscribeOutcome outcome =
@@ -85,9 +83,9 @@ public class ExtensionApplication implements QuarkusApplication {
             telemetryExpected,
             this::loopEnded);
     long t0 = Bootstrap.processStartNanos();
-    LOG.infof("ready in %d ms (registered %d, Quarkus up %d, pipeline %d, subscribed %d)%s",
+    LOG.infof("ready in %d ms (registered %d, Quarkus up %d, subscribed %d)%s",
         ms(System.nanoTime() - t0), ms(registration.registeredAtNanos() - t0), ms(bootedNanos - t0),
-        ms(startedNanos - t0), ms(subscribedNanos - t0),
+        ms(subscribedNanos - t0),
         telemetryExpected ? "" : "; no telemetry: local mode");
     Bootstrap.markInitCompleted();
     loop.start();

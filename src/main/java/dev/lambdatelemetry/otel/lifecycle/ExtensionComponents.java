@@ -28,6 +28,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
 
 /**
  * Builds and owns the parts of the running extension and wires them together: the inbox the
@@ -36,6 +38,8 @@ import java.util.List;
  */
 @Singleton
 public class ExtensionComponents {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle");
 
   /** Background export interval on Lambda Managed Instances unless a strategy says otherwise. */
   static final java.time.Duration CONTINUOUS_INTERVAL = java.time.Duration.ofSeconds(1);
@@ -52,8 +56,7 @@ public class ExtensionComponents {
   private TelemetryProcessor processor;
   private TcpTelemetryListener tcpListener;
   private volatile TelemetryConverter converter;
-  private ExportPipeline pipeline;
-  private FlushPolicy policy;
+  private final CompletableFuture<PipelineHooks> ready = new CompletableFuture<>();
 
   /** The receiver the HTTP resource hands bodies to. */
   @Produces
@@ -87,9 +90,27 @@ public class ExtensionComponents {
 
   /** Starts the processing thread and, for the TCP protocol, the TCP listener. */
   void start(Registration registration) {
+    if (config.listener().protocol() == ExtensionConfig.Protocol.TCP) {
+      bindTcpListener(); // a port in use must fail init, so this stays on the start-up path
+    }
+    // Everything else is only needed once telemetry flows or the first flush comes: build it on its
+    // own thread so that the first next (the end of our init) is not held up by it.
+    Thread t = new Thread(() -> {
+      try {
+        ready.complete(buildTelemetry(registration));
+      } catch (RuntimeException | LinkageError e) {
+        LOG.error("telemetry could not start; the extension goes on without it", e);
+        ready.completeExceptionally(e);
+      }
+    }, "telemetry-init");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private PipelineHooks buildTelemetry(Registration registration) {
     String initType = System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE");
     Resource resource = ResourceFactory.create(System.getenv(), otel, registration.accountId());
-    pipeline = ExportPipeline.create(config.export(), otel, resource, this::collectMetrics);
+    ExportPipeline pipeline = ExportPipeline.create(config.export(), otel, resource, this::collectMetrics);
     converter =
         new TelemetryConverter(
             resource,
@@ -101,36 +122,40 @@ public class ExtensionComponents {
                 ResourceFactory.userSetServiceInstanceId(otel)),
             new LogTranslator()::translate,
             IdSource.secureRandom());
-    policy = FlushPolicy.from(config.export());
+    processor =
+        new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), converter::accept, barrier);
+    processor.start();
+    FlushPolicy policy = FlushPolicy.from(config.export());
     if (!registration.receivesInvokes() && policy.backgroundInterval().isEmpty()) {
       // Managed Instances: no INVOKE, and the environment never freezes: export in the background.
       policy = new FlushPolicy(new FlushPolicy.Continuous(CONTINUOUS_INTERVAL));
     }
     policy.backgroundInterval().ifPresent(pipeline::startBackground);
     // While the function's runtime initialises: load the export path and open the connection.
-    ExportPipeline p = pipeline;
-    Thread warm = new Thread(() -> p.warmUp(java.time.Instant.now().plus(WARM_UP_BUDGET)), "export-warm-up");
+    Thread warm = new Thread(
+        () -> pipeline.warmUp(java.time.Instant.now().plus(WARM_UP_BUDGET)), "export-warm-up");
     warm.setDaemon(true);
     warm.start();
-    processor =
-        new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), converter::accept, barrier);
-    processor.start();
-    if (config.listener().protocol() == ExtensionConfig.Protocol.TCP) {
-      try {
-        String host = System.getProperty("quarkus.http.host", ListenerAddress.LOOPBACK);
-        tcpListener =
-            new TcpTelemetryListener(
-                InetAddress.getByName(host),
-                config.listener().port(),
-                receiverInstance(),
-                (int) Math.min(Integer.MAX_VALUE, config.inbox().maxBytes()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot listen on TCP port " + config.listener().port() + " (lambda-telemetry.listener.port)",
-            e);
-      }
-      tcpListener.start();
+    return new PipelineHooks(
+        inboxInstance(), converter, pipeline, policy, config.export().flushBudget(),
+        config.export().firstFlushBudget());
+  }
+
+  private void bindTcpListener() {
+    try {
+      String host = System.getProperty("quarkus.http.host", ListenerAddress.LOOPBACK);
+      tcpListener =
+          new TcpTelemetryListener(
+              InetAddress.getByName(host),
+              config.listener().port(),
+              receiverInstance(),
+              (int) Math.min(Integer.MAX_VALUE, config.inbox().maxBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on TCP port " + config.listener().port() + " (lambda-telemetry.listener.port)",
+          e);
     }
+    tcpListener.start();
   }
 
   InvocationBarrier barrier() {
@@ -138,9 +163,7 @@ public class ExtensionComponents {
   }
 
   TelemetryHooks hooks() {
-    return new PipelineHooks(
-        inboxInstance(), converter, pipeline, policy, config.export().flushBudget(),
-        config.export().firstFlushBudget());
+    return new DeferredHooks(ready);
   }
 
   private Collection<MetricData> collectMetrics() {

@@ -35,7 +35,6 @@ public final class ExtensionsApiClient {
 
   private static final int CONNECT_TIMEOUT_MS = 2_000;
   private static final int READ_TIMEOUT_MS = 5_000;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final String baseUrl;
   private volatile String extensionId;
@@ -76,7 +75,7 @@ public final class ExtensionsApiClient {
       if (a.status != 200) {
         throw failure("event/next", a, null);
       }
-      JsonNode body = MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN comes as text/plain
+      JsonNode body = Json.MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN comes as text/plain
       String type = body.path("eventType").asText("");
       long deadlineMs = body.path("deadlineMs").asLong(0);
       if ("SHUTDOWN".equalsIgnoreCase(type)) {
@@ -155,11 +154,11 @@ public final class ExtensionsApiClient {
   private void postError(String path, String errorType, String message) {
     HttpURLConnection c = open(path, "POST", READ_TIMEOUT_MS);
     c.setRequestProperty(HEADER_ERROR_TYPE, errorType);
-    ObjectNode body = MAPPER.createObjectNode();
+    ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("errorMessage", message == null ? "" : message);
     body.put("errorType", errorType);
     try {
-      Answer a = exchange(c, MAPPER.writeValueAsBytes(body));
+      Answer a = exchange(c, Json.MAPPER.writeValueAsBytes(body));
       if (a.status >= 300) {
         throw failure(path.substring(1), a, null);
       }
@@ -222,6 +221,14 @@ public final class ExtensionsApiClient {
   }
 
   private record Answer(int status, byte[] body) {}
+
+  /**
+   * Jackson, loaded on first use: {@link #register} runs before anything else and must not pay for
+   * it; by the first {@code next} Quarkus has loaded it anyway.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   /**
    * Reads a top-level string field of a small flat JSON object without a JSON library, so that
