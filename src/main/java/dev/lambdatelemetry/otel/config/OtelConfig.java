@@ -37,6 +37,26 @@ public interface OtelConfig {
   /** {@code otel.logs.exporter}: otlp, console or none. */
   SignalChoice logs();
 
+  /** {@code otel.metric.*}. */
+  MetricSettings metric();
+
+  /** {@code otel.metric.*}. */
+  interface MetricSettings {
+    /** {@code otel.metric.export.*}. */
+    MetricExport export();
+  }
+
+  /** {@code otel.metric.export.*}. */
+  interface MetricExport {
+    /**
+     * {@code OTEL_METRIC_EXPORT_INTERVAL}: milliseconds (or {@code 30s}) between metric exports.
+     * Metrics are cumulative, so exporting them at every invocation would only cost time; they are
+     * also exported at SHUTDOWN.
+     */
+    @WithDefault("60000")
+    String interval();
+  }
+
   /** {@code otel.sdk.*}. */
   interface Sdk {
     /** Disables every exporter. */

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * merged headers. Built once at start-up by {@link #from(OtelConfig)}, which fails fast with an
  * {@link IllegalArgumentException} naming the offending property.
  */
-public record OtelSettings(boolean sdkDisabled, Target traces, Target logs, Target metrics) {
+public record OtelSettings(
+    boolean sdkDisabled, Target traces, Target logs, Target metrics, Duration metricExportInterval) {
 
   /** The OTLP defaults of the specification. */
   public static final String DEFAULT_HTTP_ENDPOINT = "http://localhost:4318";
@@ -42,7 +43,8 @@ public record OtelSettings(boolean sdkDisabled, Target traces, Target logs, Targ
         config.sdk().disabled(),
         target(Signal.TRACES, config.traces().exporter(), otlp, otlp.traces()),
         target(Signal.LOGS, config.logs().exporter(), otlp, otlp.logs()),
-        target(Signal.METRICS, config.metrics().exporter(), otlp, otlp.metrics()));
+        target(Signal.METRICS, config.metrics().exporter(), otlp, otlp.metrics()),
+        duration("otel.metric.export.interval", config.metric().export().interval()));
   }
 
   /** The settings of one signal. */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,8 @@ public final class ExportPipeline implements SignalSink {
   private volatile boolean shutDown;
   private volatile Thread background;
   private List<Object> lastMetricsFingerprint;
+  private Instant lastMetricsExport;
+  private final Duration metricInterval;
 
   /**
    * A pipeline exporting to what {@code otel} names.
@@ -129,6 +132,7 @@ public final class ExportPipeline implements SignalSink {
     this.metrics = metrics;
     this.clock = clock;
     this.random = random;
+    this.metricInterval = otel.metricExportInterval();
     this.maxBatchItems = positive("lambda-telemetry.export.max-batch-items", export.maxBatchItems());
     this.maxAttempts = positive("lambda-telemetry.export.retry.max-attempts", export.retry().maxAttempts());
     this.initialBackoff = export.retry().initialBackoff();
@@ -349,10 +353,20 @@ public final class ExportPipeline implements SignalSink {
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
     FlushState state = new FlushState(deadline.minus(DEADLINE_SLACK));
+    state.finalFlush = ignoreBreaker;
     try {
       inFlight.open(state.deadline);
+      // Traces and logs travel side by side: on a healthy collector a flush then costs one round
+      // trip, not two, and each signal keeps its own retries inside the same deadline.
+      FlushState logState = new FlushState(state.deadline);
+      CompletableFuture<Void> logsDone =
+          logs.size() == 0 || logExporter == null
+              ? CompletableFuture.completedFuture(null)
+              : CompletableFuture.runAsync(
+                  () -> drain(Signal.LOGS, logs, logExporter::export, logState), httpExecutor);
       drain(Signal.TRACES, spans, spanExporter == null ? null : spanExporter::export, state);
-      drain(Signal.LOGS, logs, logExporter == null ? null : logExporter::export, state);
+      awaitQuietly(logsDone, state.deadline);
+      state.merge(logState);
       exportMetrics(state);
     } catch (RuntimeException e) {
       // Never thrown into the event loop: a bug here must cost a flush, not the extension.
@@ -374,6 +388,19 @@ public final class ExportPipeline implements SignalSink {
     FlushResult result = new FlushResult(status, state.exported, pendingItems(), state.abandoned);
     LOG.debugf("[export] flush %s in %s; %s", result, Duration.between(start, clock.instant()), statsLine());
     return result;
+  }
+
+  /** Waits for a parallel part of a flush; it is bounded by the same deadline as this one. */
+  private static void awaitQuietly(CompletableFuture<Void> part, Instant deadline) {
+    try {
+      // The part's requests end by the deadline (their own timeout), so this wait ends soon after.
+      part.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()) + 50,
+          TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.debugf(e, "[export] the parallel part of a flush did not end cleanly");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private <T> void drain(
@@ -407,6 +434,11 @@ public final class ExportPipeline implements SignalSink {
     if (metricExporter == null || state.stopped) {
       return;
     }
+    Instant now = clock.instant();
+    if (!state.finalFlush && lastMetricsExport != null
+        && now.isBefore(lastMetricsExport.plus(metricInterval))) {
+      return; // cumulative: the values of the next due export (or of SHUTDOWN) include these
+    }
     Collection<MetricData> user;
     try {
       Collection<MetricData> supplied = metrics.get();
@@ -434,6 +466,7 @@ public final class ExportPipeline implements SignalSink {
         counters.add(Signal.METRICS, Outcome.EXPORTED, n);
         state.exported += n;
         lastMetricsFingerprint = fingerprint;
+        lastMetricsExport = now;
       }
       case REJECTED -> {
         counters.add(Signal.METRICS, Outcome.FAILED, n);
@@ -556,8 +589,19 @@ public final class ExportPipeline implements SignalSink {
     int exported;
     int abandoned;
 
+    /** The final flush: metrics go whatever their interval. */
+    boolean finalFlush;
+
     FlushState(Instant deadline) {
       this.deadline = deadline;
+    }
+
+    void merge(FlushState other) {
+      stopped |= other.stopped;
+      attempted |= other.attempted;
+      collectorFailed |= other.collectorFailed;
+      exported += other.exported;
+      abandoned += other.abandoned;
     }
   }
 }

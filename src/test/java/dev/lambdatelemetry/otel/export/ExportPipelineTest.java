@@ -110,7 +110,7 @@ class ExportPipelineTest {
 
   @Test
   void flush_metricsUnchanged_sendsNoSecondMetricsRequest() {
-    pipeline = pipeline(Map.of());
+    pipeline = pipeline(Map.of("otel.metric.export.interval", "1"));
     metrics.set(List.of(counter("faas.invocations", 1)));
     pipeline.flush(Instant.now().plus(WAIT));
     int afterFirst = receiver.resourceMetrics().size();
@@ -123,6 +123,22 @@ class ExportPipelineTest {
     assertThat(afterFirst).isPositive();
     assertThat(afterUnchanged).isEqualTo(afterFirst);
     assertThat(receiver.resourceMetrics().size()).isGreaterThan(afterUnchanged);
+  }
+
+  @Test
+  void flush_metricsChangedWithinTheExportInterval_waitForItOrForShutdown() {
+    pipeline = pipeline(Map.of("otel.metric.export.interval", "60s"));
+    metrics.set(List.of(counter("faas.invocations", 1)));
+    pipeline.flush(Instant.now().plus(WAIT));
+    int afterFirst = receiver.resourceMetrics().size();
+    metrics.set(List.of(counter("faas.invocations", 2)));
+    pipeline.flush(Instant.now().plus(WAIT));
+    int withinInterval = receiver.resourceMetrics().size();
+    pipeline.shutdown(Instant.now().plus(WAIT));
+
+    assertThat(afterFirst).isPositive();
+    assertThat(withinInterval).as("no metrics request within the interval").isEqualTo(afterFirst);
+    assertThat(receiver.resourceMetrics().size()).as("SHUTDOWN exports them").isGreaterThan(afterFirst);
   }
 
   @Test
