@@ -179,6 +179,7 @@ fi
   row "$s" addedMsP50 1 "added per invocation, runtimeDone delivered → \`next\`, p50 (ms)" ""
   row "$s" addedMsP99 1 "added per invocation, p99 (ms)" ""
   row "$s" shutdownToExitMs 1 "SHUTDOWN → exit (ms)" "< 2 000 (Lambda's deadline)"
+  row "$s" droppedEvents 1 "function log lines lost in the 20k runs" "0"
   i=$out/ingest.json
   row "$i" ingestMBps 1 "log-heavy ingest, ~1 MiB batches (MB/s)" ""
   row "$i" ingestEventsPerSec 1 "log-heavy ingest (events/s)" ""
