@@ -22,7 +22,11 @@
 #                               --invocations N --quiet
 #   LAYER_TRAINING_INVOCATIONS  invocations in the training run (default 300: enough to load and link
 #                               every class of the invoke path; C1-only code gains nothing from more)
-#   LAYER_TRAINING_ARGS         more trainer arguments
+#   LAYER_TRAINING_ARGS         more trainer arguments. The built-in simulator also gets
+#                               --shutdown-budget-ms 10000 (the JVM writes the AOT recording at exit,
+#                               after SHUTDOWN: Lambda's 2 s deadline could cut it on a busy machine),
+#                               --collector (a healthy OTLP collector on loopback, so the export
+#                               path's success side is trained too) and --free-listener-port
 #   LAYER_MVN_ARGS              extra Maven arguments, e.g. -o
 #
 # Why the order of the steps matters: a JDK AOT cache only maps on the exact tree it was trained on
@@ -137,6 +141,7 @@ fix_times
 # --- the AOT cache: train on this tree, through the launcher, against a simulated Lambda -------
 if [ "$aot" = 1 ]; then
   trainer=${LAYER_TRAINER:-}
+  trainer_args=
   if [ -z "$trainer" ]; then
     [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/SimulatorMain.class ] || die \
       "the simulator ($SIMULATOR_MAIN) is not in target/test-classes: build without --no-build," \
@@ -147,16 +152,17 @@ if [ "$aot" = 1 ]; then
         -Dmdep.outputFile=target/test-classpath.txt
     fi
     trainer="java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) $SIMULATOR_MAIN"
+    trainer_args="--shutdown-budget-ms 10000 --collector --free-listener-port"
   fi
   home=$root/$out/$NAME
   # The JVM writes the recording at exit, after SHUTDOWN; a trainer that kills the process at the
-  # SHUTDOWN deadline (2 s, like Lambda) can cut it on a busy machine: then try again.
+  # SHUTDOWN deadline can cut it on a busy machine (the built-in one gives 10 s): then try again.
   for attempt in 1 2 3; do
     log "training the AOT cache: ${LAYER_TRAINING_INVOCATIONS:-300} simulated invocations (attempt $attempt)"
     rm -f "$home/app.aotconf" "$home/app.aot"
     # shellcheck disable=SC2086
     $trainer --extension-cmd "env LAMBDA_TELEMETRY_AOT=record $root/$out/extensions/$NAME" \
-      --mode default --invocations "${LAYER_TRAINING_INVOCATIONS:-300}" --quiet ${LAYER_TRAINING_ARGS:-} >&2 \
+      --mode default --invocations "${LAYER_TRAINING_INVOCATIONS:-300}" --quiet $trainer_args ${LAYER_TRAINING_ARGS:-} >&2 \
       || log "the trainer reported problems (above); the recording is used if it is complete"
     if [ -s "$home/app.aotconf" ] \
       && LAMBDA_TELEMETRY_AOT=create "$out/extensions/$NAME" >/dev/null 2>"$root/target/layer/aot-create.log"; then

@@ -28,12 +28,15 @@ public final class ExtensionProcess implements AutoCloseable {
     /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int KILLED_EXIT_CODE = 137;
+    private static final long PID_REFRESH_NANOS = 1_000_000_000L;
 
     private final Process process;
     private final long startNanos;
     private final StringBuffer stdout = new StringBuffer();
     private final StringBuffer stderr = new StringBuffer();
     private volatile boolean killed;
+    private volatile List<Long> pidCache;
+    private volatile long pidCacheNanos;
 
     private ExtensionProcess(Process process, long startNanos, PrintStream echo, Consumer<String> lines) {
         this.process = process;
@@ -156,10 +159,19 @@ public final class ExtensionProcess implements AutoCloseable {
     }
 
     private Stream<Long> pidsBoxed() {
-        List<Long> pids = new ArrayList<>();
-        pids.add(process.pid());
-        process.descendants().forEach(handle -> pids.add(handle.pid()));
-        return pids.stream();
+        // descendants() scans every process on the machine; a benchmark samples CPU twice per invocation,
+        // so the tree is looked up at most once per PID_REFRESH (a launcher execs, the tree rarely changes).
+        long now = System.nanoTime();
+        List<Long> cached = pidCache;
+        if (cached == null || now - pidCacheNanos > PID_REFRESH_NANOS) {
+            List<Long> pids = new ArrayList<>();
+            pids.add(process.pid());
+            process.descendants().forEach(handle -> pids.add(handle.pid()));
+            cached = List.copyOf(pids);
+            pidCache = cached;
+            pidCacheNanos = now;
+        }
+        return cached.stream();
     }
 
     private java.util.stream.LongStream pids() {
@@ -168,6 +180,7 @@ public final class ExtensionProcess implements AutoCloseable {
 
     private void signal(String signal) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("kill", signal));
+        pidCache = null; // a freeze must reach every process of the tree as it is now
         pidsBoxed().forEach(pid -> command.add(Long.toString(pid)));
         new ProcessBuilder(command).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
     }

@@ -28,10 +28,7 @@ import java.util.function.IntConsumer;
 public final class LambdaSimulator implements AutoCloseable {
 
     static {
-        // RAPID (Go) answers with TCP_NODELAY; the JDK server does not unless told, and Nagle's algorithm
-        // meeting the client's delayed ACK would add tens of milliseconds to every long-poll answer,
-        // which the simulator would then wrongly measure as the extension's own added time.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        noDelayHttpServer();
     }
 
     private final SimulatorOptions options;
@@ -39,7 +36,7 @@ public final class LambdaSimulator implements AutoCloseable {
     private final ConformanceRecorder recorder = new ConformanceRecorder();
     private final ExtensionRegistry registry = new ExtensionRegistry();
     private final Map<String, Long> runtimeDoneAnswered = new ConcurrentHashMap<>();
-    private final List<DeliveredBatch> delivered = new CopyOnWriteArrayList<>();
+    private final List<DeliveredBatch> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<FreezeWindow> freezes = new CopyOnWriteArrayList<>();
     private volatile IntConsumer afterInvocation = finished -> { };
     private final TelemetryBus bus;
@@ -59,6 +56,17 @@ public final class LambdaSimulator implements AutoCloseable {
         server.createContext("/", new TelemetryApiHandler(options, registry, recorder, bus));
         server.setExecutor(executor);
         server.start();
+    }
+
+    /**
+     * Turns Nagle's algorithm off in the JDK's HTTP server (read once, when its first server starts). With it on,
+     * an answer written in two parts waits for the client's delayed ACK: up to 40 ms added to a {@code next} or a
+     * collector's answer that the real platform does not add.
+     */
+    static void noDelayHttpServer() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     /** Starts the platform on 127.0.0.1 with an ephemeral port. */
@@ -123,7 +131,9 @@ public final class LambdaSimulator implements AutoCloseable {
 
     /** Every batch the listener accepted, in delivery order. */
     public List<DeliveredBatch> deliveredBatches() {
-        return List.copyOf(delivered);
+        synchronized (delivered) {
+            return List.copyOf(delivered);
+        }
     }
 
     /** Every event the platform generated (delivered or not), serialized. */

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param functionTimeout the function timeout: each INVOKE's deadlineMs = start + this
  * @param runtimeInit     how long the simulated runtime takes to initialise
  * @param shutdownReason  the reason sent with SHUTDOWN; empty = derived (timeout after a timeout, else spindown)
- * @param benchmark       measure RSS and CPU per invocation; handlers return at once
+ * @param benchmark       measure RSS (every 1 000 invocations) and CPU; the batch holding an invocation's
+ *                        runtimeDone leaves at once instead of after the subscriber's timeoutMs
  */
 public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Duration functionTimeout,
         Duration runtimeInit, Optional<String> shutdownReason, boolean benchmark) {
@@ -63,19 +64,30 @@ public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Dur
         return builder.build();
     }
 
-    /** {@code n} warm, successful invocations as fast as the extension allows, for RSS/CPU/added-time numbers. */
+    /**
+     * {@code n} warm, successful invocations as fast as the extension allows (handlers return at once), for
+     * RSS/CPU/added-time numbers.
+     */
     public static Scenario benchmark(int n) {
         Builder builder = builder().benchmark(true);
         for (int i = 0; i < n; i++) {
             builder.invoke(InvocationSpec.success().withSampled(i % 2 == 0).withLogs(1, 40)
-                    .withRuntimeDuration(Duration.ofMillis(1)));
+                    .withRuntimeDuration(Duration.ZERO));
         }
         return builder.build();
     }
 
     /** {@code n} invocations that each log about 1 MiB (1 000 lines of ~1 KiB), to fill batches to maxBytes. */
     public static Scenario logHeavy(int n) {
-        Builder builder = builder();
+        return logHeavy(n, false);
+    }
+
+    /**
+     * {@link #logHeavy(int)}; with {@code benchmark}, RSS and CPU are measured and each runtimeDone's batch leaves
+     * at once instead of after the subscriber's timeoutMs, as in {@link #benchmark(int)}.
+     */
+    public static Scenario logHeavy(int n, boolean benchmark) {
+        Builder builder = builder().benchmark(benchmark);
         for (int i = 0; i < n; i++) {
             builder.invoke(InvocationSpec.success().withLogs(1000, 1000));
         }

@@ -2,22 +2,43 @@ package dev.lambdatelemetry.otel.simulator;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Runs a scenario against a launched extension from the command line.
  *
  * <pre>
  * SimulatorMain --extension-cmd "java -jar target/quarkus-app/quarkus-run.jar" [--mode default|managed-instances|local-202]
- *               [--invocations N] [--benchmark] [--log-heavy] [--protocol] [--report FILE] [--quiet]
+ *               [--invocations N] [--benchmark] [--log-heavy] [--collector] [--shutdown-budget-ms N]
+ *               [--free-listener-port] [--env KEY=VALUE]... [--protocol] [--report FILE] [--quiet]
  * SimulatorMain [options] -- java -jar target/quarkus-app/quarkus-run.jar
  * </pre>
+ *
+ * <ul>
+ * <li>{@code --benchmark}: fast warm invocations (1 ms handlers, each runtimeDone's batch sent at once), RSS
+ *     sampled every 1 000 invocations, CPU and added time over the warm invocations (after the first tenth,
+ *     at most 1 000). With {@code --log-heavy}: invocations that log ~1 MiB each, for ingest throughput.</li>
+ * <li>{@code --collector}: runs a healthy OTLP/HTTP collector on loopback and points the extension at it
+ *     ({@code OTEL_EXPORTER_OTLP_ENDPOINT}); the report then counts the function log records it received, and
+ *     any function log line that did not arrive counts in {@code droppedEvents}.</li>
+ * <li>{@code --shutdown-budget-ms}: SHUTDOWN's deadline (default 2 000 ms, like Lambda with external
+ *     extensions); longer for a JVM that writes an AOT recording at exit.</li>
+ * <li>{@code --free-listener-port}: gives the extension a free loopback port for its Telemetry listener
+ *     ({@code LAMBDA_TELEMETRY_LISTENER_PORT}) instead of Lambda's 4290, which another run on a shared
+ *     machine may hold.</li>
+ * <li>{@code --env KEY=VALUE}: one more variable for the extension's environment (repeatable).</li>
+ * </ul>
  *
  * Exits 0 when the extension exited 0 and broke no rule, 1 otherwise (violations printed), 2 on bad usage.
  */
@@ -35,7 +56,8 @@ public final class SimulatorMain {
 
     /** Parsed command line. */
     record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
-            boolean protocol, Path report, boolean quiet) {
+            boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
+            boolean freeListenerPort, Map<String, String> env) {
 
         static Arguments parse(String[] args) {
             List<String> command = new ArrayList<>();
@@ -46,16 +68,31 @@ public final class SimulatorMain {
             boolean protocol = false;
             Path report = null;
             boolean quiet = false;
+            boolean collector = false;
+            boolean freeListenerPort = false;
+            Map<String, String> env = new LinkedHashMap<>();
+            Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--extension-cmd" -> command = Arrays.asList(value(args, ++i).trim().split("\\s+"));
                     case "--mode" -> mode = SimulatorMode.fromCli(value(args, ++i));
-                    case "--invocations" -> invocations = Integer.parseInt(value(args, ++i));
+                    case "--invocations" -> invocations = positive(args, ++i);
                     case "--benchmark" -> benchmark = true;
                     case "--log-heavy" -> logHeavy = true;
                     case "--protocol" -> protocol = true;
                     case "--report" -> report = Path.of(value(args, ++i));
                     case "--quiet" -> quiet = true;
+                    case "--collector" -> collector = true;
+                    case "--free-listener-port" -> freeListenerPort = true;
+                    case "--env" -> {
+                        String pair = value(args, ++i);
+                        int eq = pair.indexOf('=');
+                        if (eq <= 0) {
+                            throw new IllegalArgumentException("--env needs KEY=VALUE, got '" + pair + "'");
+                        }
+                        env.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                    case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
                     case "--" -> {
                         command = Arrays.asList(Arrays.copyOfRange(args, i + 1, args.length));
                         i = args.length;
@@ -66,17 +103,35 @@ public final class SimulatorMain {
             if (command.isEmpty()) {
                 throw new IllegalArgumentException("--extension-cmd \"<command line>\" (or -- <command>) is required");
             }
-            return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet);
+            return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
+                    collector, shutdownBudget, freeListenerPort, Map.copyOf(env));
+        }
+
+        SimulatorOptions options() {
+            return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget);
         }
 
         Scenario scenario() {
             if (mode == SimulatorMode.MANAGED_INSTANCES) {
                 return Scenario.managedInstances(invocations);
             }
-            if (benchmark) {
-                return Scenario.benchmark(invocations);
+            if (logHeavy) {
+                return Scenario.logHeavy(invocations, benchmark);
             }
-            return logHeavy ? Scenario.logHeavy(invocations) : Scenario.defaultScenario(invocations);
+            return benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
+        }
+
+        private static int positive(String[] args, int index) {
+            String raw = value(args, index);
+            try {
+                int parsed = Integer.parseInt(raw);
+                if (parsed > 0) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(args[index - 1] + " needs a positive number, got '" + raw + "'");
         }
 
         private static String value(String[] args, int index) {
@@ -102,23 +157,53 @@ public final class SimulatorMain {
     /** Runs the scenario and returns the process exit status; usable from a test or another main. */
     static int run(Arguments arguments, PrintStream out) throws IOException, InterruptedException {
         SimulationResult result;
-        try (LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults(arguments.mode()));
-                ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, Map.of(),
-                        arguments.quiet() ? null : out)) {
-            result = simulator.run(arguments.scenario(), extension);
+        OptionalLong functionLogsExported = OptionalLong.empty();
+        try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
+                LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
+            Map<String, String> env = new LinkedHashMap<>();
+            if (collector != null) {
+                env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
+            }
+            if (arguments.freeListenerPort()) {
+                env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(freeLoopbackPort()));
+            }
+            env.putAll(arguments.env());
+            try (ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env,
+                    arguments.quiet() ? null : out)) {
+                result = simulator.run(arguments.scenario(), extension);
+            }
+            if (collector != null) {
+                functionLogsExported = OptionalLong.of(collector.functionLogRecords());
+                out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
+                        collector.requests(), collector.bytes(), collector.functionLogRecords(),
+                        collector.unreadableRequests());
+            }
             if (arguments.protocol()) {
                 simulator.calls().forEach(call -> out.printf("%s %s %s -> %d%n", call.receivedAt(), call.method(),
                         call.path(), call.status()));
             }
         }
         if (arguments.report() != null) {
-            Files.writeString(arguments.report(), result.toJson(), StandardCharsets.UTF_8);
+            Files.writeString(arguments.report(), result.toJson(functionLogsExported), StandardCharsets.UTF_8);
         }
         out.printf("register %.1f ms, subscribe %.1f ms, ready %.1f ms, SHUTDOWN->exit %.1f ms, exit code %d%n",
                 result.processToRegisterMs(), result.processToSubscribeMs(), result.processToReadyMs(),
                 result.shutdownToExitMs(), result.exitCode());
+        if (arguments.benchmark()) {
+            out.printf("warm invocations %d: added p50 %.2f ms, p99 %.2f ms, CPU %.3f ms each; ingest %.2f MB/s, "
+                    + "%.0f events/s; RSS KiB %s%n", result.invocations().size() - result.warm().warmUpInvocations(),
+                    result.addedMsPercentile(50), result.addedMsPercentile(99), result.cpuMsPerInvocation(),
+                    result.ingestMBps(), result.ingestEventsPerSec(), result.rssKb());
+        }
         result.warnings().forEach(warning -> out.println("WARNING: " + warning));
         result.violations().forEach(violation -> out.println("VIOLATION: " + violation));
         return result.passed() ? 0 : 1;
+    }
+
+    /** A loopback port that was free a moment ago (another process could still take it first). */
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }

@@ -17,7 +17,9 @@ final class TelemetryBus implements AutoCloseable {
     private final TelemetryDispatcher.DeliveryListener deliveries;
     private final List<PlatformEvents.Event> initBuffer = new ArrayList<>();
     private final List<TelemetryDispatcher> dispatchers = new CopyOnWriteArrayList<>();
-    private final List<PlatformEvents.Event> generated = new CopyOnWriteArrayList<>();
+    // Guarded by this (publish is synchronized): a copy-on-write list would copy the whole history per event.
+    private final List<PlatformEvents.Event> generated = new ArrayList<>();
+    private long functionEvents;
     private boolean subscriptionsOpen = true;
     private boolean frozen;
 
@@ -30,6 +32,9 @@ final class TelemetryBus implements AutoCloseable {
 
     synchronized void publish(PlatformEvents.Event event) {
         generated.add(event);
+        if (event.type().equals("function")) {
+            functionEvents++;
+        }
         if (subscriptionsOpen) {
             initBuffer.add(event);
         }
@@ -98,8 +103,21 @@ final class TelemetryBus implements AutoCloseable {
     }
 
     /** Every event the platform generated, delivered or not. */
-    List<PlatformEvents.Event> generated() {
+    synchronized List<PlatformEvents.Event> generated() {
         return List.copyOf(generated);
+    }
+
+    /** How many {@code function} (log line) events the platform generated so far. */
+    synchronized long functionEvents() {
+        return functionEvents;
+    }
+
+    /**
+     * Sends what is queued now without waiting for the subscribers' {@code timeoutMs} (does not block). The
+     * benchmark uses it at runtimeDone: the buffering timer is the platform's time, not the extension's.
+     */
+    synchronized void expedite() {
+        dispatchers.forEach(TelemetryDispatcher::expedite);
     }
 
     @Override

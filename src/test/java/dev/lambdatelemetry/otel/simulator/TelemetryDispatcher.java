@@ -30,6 +30,7 @@ final class TelemetryDispatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TelemetryDispatcher.class);
     private static final Duration POST_TIMEOUT = Duration.ofSeconds(5);
     private static final String DROP_REASON = "could not send events: ";
+    private static final String LOGS_DROPPED = "platform.logsDropped";
 
     private final Subscription subscription;
     private final SimulatorOptions options;
@@ -42,6 +43,7 @@ final class TelemetryDispatcher implements AutoCloseable {
     private final Deque<Queued> queue = new ArrayDeque<>();
     private boolean frozen;
     private boolean flushRequested;
+    private boolean expedited;
     private boolean inFlight;
     private boolean closed;
     private Socket tcpSocket;
@@ -87,6 +89,12 @@ final class TelemetryDispatcher implements AutoCloseable {
 
     synchronized void thaw() {
         frozen = false;
+        notifyAll();
+    }
+
+    /** What is queued now leaves without waiting for timeoutMs (once; later events batch as usual). */
+    synchronized void expedite() {
+        expedited = true;
         notifyAll();
     }
 
@@ -163,7 +171,8 @@ final class TelemetryDispatcher implements AutoCloseable {
             if (!queue.isEmpty() && !frozen) {
                 long dueNanos = queue.peekFirst().enqueuedNanos() + subscription.timeoutMs() * 1_000_000L;
                 long left = dueNanos - System.nanoTime();
-                if (flushRequested || left <= 0 || full()) {
+                if (flushRequested || expedited || left <= 0 || full()) {
+                    expedited = false;
                     inFlight = true;
                     return take();
                 }
@@ -209,11 +218,17 @@ final class TelemetryDispatcher implements AutoCloseable {
         for (int attempt = 1; attempt <= 2; attempt++) {
             String failure = post(body, batch.size());
             if (failure == null) {
+                recorder.accepted(body.getBytes(StandardCharsets.UTF_8).length, batch.size());
                 deliveries.delivered(subscription, batch, System.nanoTime());
                 return;
             }
+            recorder.failedPost();
             recorder.violation("listener " + subscription.destination() + " " + failure + " (attempt " + attempt
                     + " of a batch of " + batch.size() + " events)");
+        }
+        recorder.dropped(batch.size());
+        if (batch.stream().allMatch(event -> event.type().equals(LOGS_DROPPED))) {
+            return; // reporting the loss of a loss report to the same dead listener would never end
         }
         dropReporter.accept(events.logsDropped(Instant.now(), body.getBytes(StandardCharsets.UTF_8).length,
                 batch.size(), DROP_REASON + "listener did not accept the batch"));
@@ -254,8 +269,10 @@ final class TelemetryDispatcher implements AutoCloseable {
             OutputStream out = tcpSocket.getOutputStream();
             out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
             out.flush();
+            recorder.accepted(lines.length(), batch.size());
             deliveries.delivered(subscription, batch, System.nanoTime());
         } catch (IOException e) {
+            recorder.failedPost();
             recorder.violation("TCP listener 127.0.0.1:" + subscription.tcpPort() + " failed: " + e);
             closeTcp();
         }
