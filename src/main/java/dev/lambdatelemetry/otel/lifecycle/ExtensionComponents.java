@@ -9,6 +9,7 @@ import dev.lambdatelemetry.otel.export.FlushPolicy;
 import dev.lambdatelemetry.otel.export.ResourceFactory;
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
 import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
+import dev.lambdatelemetry.otel.telemetry.ListenerMetrics;
 import dev.lambdatelemetry.otel.telemetry.TcpTelemetryListener;
 import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
 import dev.lambdatelemetry.otel.telemetry.TelemetryProcessor;
@@ -56,6 +57,7 @@ public class ExtensionComponents {
   private TelemetryProcessor processor;
   private TcpTelemetryListener tcpListener;
   private volatile TelemetryConverter converter;
+  private volatile ListenerMetrics listenerMetrics;
   private final CompletableFuture<PipelineHooks> ready = new CompletableFuture<>();
 
   /** The receiver the HTTP resource hands bodies to. */
@@ -125,6 +127,8 @@ public class ExtensionComponents {
     processor =
         new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), converter::accept, barrier);
     processor.start();
+    listenerMetrics = new ListenerMetrics(inboxInstance(), receiverInstance(), processor,
+        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
     FlushPolicy policy = FlushPolicy.from(config.export());
     if (!registration.receivesInvokes() && policy.backgroundInterval().isEmpty()) {
       // Managed Instances: no INVOKE, and the environment never freezes: export in the background.
@@ -168,7 +172,18 @@ public class ExtensionComponents {
 
   private Collection<MetricData> collectMetrics() {
     TelemetryConverter c = converter;
-    return c == null ? List.of() : c.collectMetrics();
+    ListenerMetrics l = listenerMetrics;
+    if (c == null || l == null) {
+      return List.of();
+    }
+    Collection<MetricData> conversion = c.collectMetrics();
+    if (conversion.isEmpty()) {
+      return conversion; // nothing converted yet: nothing worth a metrics request either
+    }
+    List<MetricData> all = new ArrayList<>(conversion);
+    all.addAll(l.collect(c.resource(),
+        java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis())));
+    return all;
   }
 
   private synchronized TelemetryInbox inboxInstance() {

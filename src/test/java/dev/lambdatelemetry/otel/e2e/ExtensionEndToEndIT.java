@@ -181,6 +181,13 @@ class ExtensionEndToEndIT {
     assertThat(sum(last, "faas.coldstarts")).isEqualTo(1);
     assertThat(last.get("faas.invoke_duration").getHistogram().getDataPoints(0).getCount())
         .isEqualTo(INVOCATIONS);
+    // The receiving side's own accounting: every delivery accepted, none dropped or malformed.
+    assertThat(last.get("lambda_telemetry.listener.batches").getSum().getDataPointsList())
+        .extracting(p -> attr(p.getAttributesList(), "outcome"))
+        .containsExactly("accepted");
+    assertThat(last.get("lambda_telemetry.listener.events").getSum().getDataPointsList())
+        .extracting(p -> attr(p.getAttributesList(), "outcome"))
+        .containsExactly("converted");
   }
 
   private static long sum(Map<String, Metric> metrics, String name) {
