@@ -45,13 +45,35 @@ public final class TelemetryInbox {
 
   /** Queues a body; returns false (and counts it) when the inbox is full. Never blocks. */
   public boolean offer(byte[] body, Instant receivedAt, boolean ndjson) {
+    return offer(body, receivedAt, ndjson, 0);
+  }
+
+  /**
+   * Queues a body, waiting up to {@code maxWaitNanos} for room when the inbox is full; returns false
+   * (and counts it) when there is still none. A short wait is back-pressure the platform handles
+   * well: it sends one batch at a time, buffers meanwhile, and accounts for what it must drop with
+   * {@code platform.logsDropped}, so a burst is not lost on our side for want of a few milliseconds.
+   */
+  public boolean offer(byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos) {
     synchronized (queue) {
-      long bytesAfter = queuedBytes + body.length;
-      if (queue.size() >= maxBatches || (bytesAfter > maxBytes && !queue.isEmpty())) {
-        droppedBatches.incrementAndGet();
-        droppedBytes.addAndGet(body.length);
-        return false;
+      long deadline = System.nanoTime() + maxWaitNanos;
+      while (!fits(body.length)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          droppedBatches.incrementAndGet();
+          droppedBytes.addAndGet(body.length);
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(queue, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          droppedBatches.incrementAndGet();
+          droppedBytes.addAndGet(body.length);
+          return false;
+        }
       }
+      long bytesAfter = queuedBytes + body.length;
       queue.addLast(new Batch(body, receivedAt, ndjson));
       queuedBytes = bytesAfter;
       acceptedBatches.incrementAndGet();
@@ -82,9 +104,14 @@ public final class TelemetryInbox {
       Work w = queue.removeFirst();
       if (w instanceof Batch b) {
         queuedBytes -= b.body().length;
+        queue.notifyAll(); // room for a listener waiting in offer
       }
       return w;
     }
+  }
+
+  private boolean fits(int length) {
+    return queue.size() < maxBatches && (queuedBytes + length <= maxBytes || queue.isEmpty());
   }
 
   /** Batches accepted so far. */

@@ -17,6 +17,8 @@ public final class TelemetryReceiver {
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.telemetry.listener");
   private static final int DEDUP_CAPACITY = 256;
+  /** How long a delivery may wait for room in a full inbox before it is dropped (and counted). */
+  static final long FULL_INBOX_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
   private final TelemetryInbox inbox;
   private final String path;
@@ -64,14 +66,14 @@ public final class TelemetryReceiver {
       LOG.debugf("batch %s seen before: acknowledged, not processed again", sequenceId);
       return;
     }
-    if (!inbox.offer(bytes, now, false)) {
+    if (!inbox.offer(bytes, now, false, FULL_INBOX_WAIT_NANOS)) {
       LOG.debugf("inbox full: dropped a batch of %d bytes", bytes.length);
     }
   }
 
   /** Takes one TCP-protocol line (one event). */
   public void receiveLine(byte[] line) {
-    if (!inbox.offer(line, Instant.now(), true)) {
+    if (!inbox.offer(line, Instant.now(), true, FULL_INBOX_WAIT_NANOS)) {
       LOG.debugf("inbox full: dropped a line of %d bytes", line.length);
     }
   }

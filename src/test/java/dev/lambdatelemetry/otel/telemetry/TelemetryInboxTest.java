@@ -39,4 +39,25 @@ class TelemetryInboxTest {
     assertThat(inbox.poll(0)).isInstanceOf(TelemetryInbox.Batch.class);
     assertThat(inbox.poll(0)).isNull();
   }
+
+  @Test
+  void offer_intoAFullInbox_waitsForRoomMadeByTheProcessingThread() throws Exception {
+    TelemetryInbox inbox = new TelemetryInbox(1, 1_000);
+    assertThat(inbox.offer(new byte[10], Instant.EPOCH, false)).isTrue();
+    java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> inbox.offer(new byte[20], Instant.EPOCH, false,
+            java.util.concurrent.TimeUnit.SECONDS.toNanos(30)));
+    assertThat(inbox.poll(5_000)).isInstanceOf(TelemetryInbox.Batch.class); // makes room
+    assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(((TelemetryInbox.Batch) inbox.poll(5_000)).body()).hasSize(20);
+    assertThat(inbox.droppedBatches()).isZero();
+  }
+
+  @Test
+  void offer_intoAFullInbox_dropsWhenNoRoomComesInTime() {
+    TelemetryInbox inbox = new TelemetryInbox(1, 1_000);
+    inbox.offer(new byte[10], Instant.EPOCH, false);
+    assertThat(inbox.offer(new byte[20], Instant.EPOCH, false, 1_000_000)).isFalse();
+    assertThat(inbox.droppedBatches()).isEqualTo(1);
+  }
 }
