@@ -3,23 +3,20 @@ package dev.lambdatelemetry.otel.lifecycle;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Client of the Lambda Extensions API ({@code /2020-01-01/extension}): one method per endpoint.
  *
- * <p>Why {@link HttpURLConnection}: {@link #register} runs before Quarkus boots, as the very first
- * thing the process does, because Lambda starts the function's runtime only once every extension has
- * registered; the JDK's plain client loads the fewest classes. Every call has explicit connect and
+ * <p>{@link #register} runs before Quarkus boots, as the very first thing the process does, because
+ * Lambda starts the function's runtime only once every extension has registered: it goes over
+ * {@link RuntimeApiHttp}, which loads next to nothing. Every call has explicit connect and
  * read timeouts except {@link #next()}, a long poll during which the whole environment may be frozen
  * for hours. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
  */
@@ -33,12 +30,11 @@ public final class ExtensionsApiClient {
   static final String FEATURE_ACCOUNT_ID = "accountId";
   static final String INVALID_EVENT_TYPE = "Extension.InvalidEventType";
 
-  private static final int CONNECT_TIMEOUT_MS = 2_000;
   private static final int READ_TIMEOUT_MS = 5_000;
 
-  private final String baseUrl;
+  private final RuntimeApiHttp http;
   private volatile String extensionId;
-  private volatile HttpURLConnection pendingNext;
+  private volatile RuntimeApiHttp.Call pendingNext;
 
   /**
    * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
@@ -48,7 +44,7 @@ public final class ExtensionsApiClient {
       throw new IllegalArgumentException(
           "AWS_LAMBDA_RUNTIME_API is not set: this program runs as a Lambda extension");
     }
-    this.baseUrl = "http://" + runtimeApi + BASE_PATH;
+    this.http = new RuntimeApiHttp(runtimeApi.trim());
   }
 
   /**
@@ -68,14 +64,20 @@ public final class ExtensionsApiClient {
 
   /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
   public NextEvent next() {
-    HttpURLConnection c = open("/event/next", "GET", 0);
-    pendingNext = c;
+    Answer a;
+    try (RuntimeApiHttp.Call call = http.open()) {
+      pendingNext = call;
+      a = answer(call.exchange("GET", BASE_PATH + "/event/next", ids(), null, 0));
+    } catch (IOException e) {
+      throw new ExtensionsApiException("event/next failed: " + e, -1, null, e);
+    } finally {
+      pendingNext = null;
+    }
+    if (a.status != 200) {
+      throw failure("event/next", a, null);
+    }
     try {
-      Answer a = exchange(c, null);
-      if (a.status != 200) {
-        throw failure("event/next", a, null);
-      }
-      JsonNode body = Json.MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN comes as text/plain
+      JsonNode body = Json.MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN is text/plain
       String type = body.path("eventType").asText("");
       long deadlineMs = body.path("deadlineMs").asLong(0);
       if ("SHUTDOWN".equalsIgnoreCase(type)) {
@@ -87,10 +89,8 @@ public final class ExtensionsApiClient {
           deadlineMs,
           body.path("invokedFunctionArn").asText(null),
           tracing.isTextual() ? tracing.asText() : null);
-    } catch (IOException e) {
-      throw new ExtensionsApiException("event/next failed: " + e, -1, null, e);
-    } finally {
-      pendingNext = null;
+    } catch (IOException | RuntimeException e) {
+      throw new ExtensionsApiException("event/next answered an unreadable event: " + e, 200, null, e);
     }
   }
 
@@ -111,31 +111,38 @@ public final class ExtensionsApiClient {
 
   /** Aborts a pending {@link #next()} (used when the process stops for another reason). */
   public void disconnect() {
-    HttpURLConnection c = pendingNext;
+    RuntimeApiHttp.Call c = pendingNext;
     if (c != null) {
-      c.disconnect();
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // closing is all we wanted
+      }
     }
   }
 
   private Registration registerOnce(String extensionName, List<String> events) {
-    HttpURLConnection c = open("/register", "POST", READ_TIMEOUT_MS);
-    c.setRequestProperty(HEADER_NAME, extensionName);
-    c.setRequestProperty(HEADER_ACCEPT_FEATURE, FEATURE_ACCOUNT_ID);
     StringBuilder body = new StringBuilder("{\"events\":[");
     for (int i = 0; i < events.size(); i++) {
       body.append(i == 0 ? "\"" : ",\"").append(events.get(i)).append('"');
     }
     body.append("]}");
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put(HEADER_NAME, extensionName);
+    headers.put(HEADER_ACCEPT_FEATURE, FEATURE_ACCOUNT_ID);
     Answer a;
-    try {
-      a = exchange(c, body.toString().getBytes(StandardCharsets.UTF_8));
+    String id;
+    try (RuntimeApiHttp.Call call = http.open()) {
+      RuntimeApiHttp.Response r = call.exchange("POST", BASE_PATH + "/register", headers,
+          body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
+      a = answer(r);
+      id = r.header(HEADER_IDENTIFIER);
     } catch (IOException e) {
       throw new ExtensionsApiException("register failed: " + e, -1, null, e);
     }
     if (a.status != 200) {
       throw failure("register", a, null);
     }
-    String id = c.getHeaderField(HEADER_IDENTIFIER);
     if (id == null || id.isBlank()) {
       throw new ExtensionsApiException(
           "register answered 200 without " + HEADER_IDENTIFIER, 200, null, null);
@@ -152,13 +159,14 @@ public final class ExtensionsApiClient {
   }
 
   private void postError(String path, String errorType, String message) {
-    HttpURLConnection c = open(path, "POST", READ_TIMEOUT_MS);
-    c.setRequestProperty(HEADER_ERROR_TYPE, errorType);
+    Map<String, String> headers = ids();
+    headers.put(HEADER_ERROR_TYPE, errorType);
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("errorMessage", message == null ? "" : message);
     body.put("errorType", errorType);
-    try {
-      Answer a = exchange(c, Json.MAPPER.writeValueAsBytes(body));
+    try (RuntimeApiHttp.Call call = http.open()) {
+      Answer a = answer(call.exchange(
+          "POST", BASE_PATH + path, headers, Json.MAPPER.writeValueAsBytes(body), READ_TIMEOUT_MS));
       if (a.status >= 300) {
         throw failure(path.substring(1), a, null);
       }
@@ -167,44 +175,17 @@ public final class ExtensionsApiClient {
     }
   }
 
-  private HttpURLConnection open(String path, String method, int readTimeoutMs) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) new URL(baseUrl + path).openConnection();
-      c.setRequestMethod(method);
-      c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-      c.setReadTimeout(readTimeoutMs);
-      c.setUseCaches(false);
-      String id = extensionId;
-      if (id != null) {
-        c.setRequestProperty(HEADER_IDENTIFIER, id);
-      }
-      return c;
-    } catch (IOException e) {
-      throw new ExtensionsApiException(method + " " + path + " failed: " + e, -1, null, e);
+  private Map<String, String> ids() {
+    Map<String, String> headers = new LinkedHashMap<>();
+    String id = extensionId;
+    if (id != null) {
+      headers.put(HEADER_IDENTIFIER, id);
     }
+    return headers;
   }
 
-  private static Answer exchange(HttpURLConnection c, byte[] body) throws IOException {
-    if (body != null) {
-      c.setDoOutput(true);
-      c.setRequestProperty("Content-Type", "application/json");
-      c.setFixedLengthStreamingMode(body.length);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(body);
-      }
-    }
-    int status = c.getResponseCode();
-    InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-    byte[] bytes = in == null ? new byte[0] : readAll(in);
-    return new Answer(status, bytes);
-  }
-
-  private static byte[] readAll(InputStream in) throws IOException {
-    try (in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      in.transferTo(out);
-      return out.toByteArray();
-    }
+  private static Answer answer(RuntimeApiHttp.Response r) {
+    return new Answer(r.status(), r.body());
   }
 
   private static ExtensionsApiException failure(String what, Answer a, Throwable cause) {
