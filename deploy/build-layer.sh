@@ -114,6 +114,8 @@ mkdir -p "$out/extensions" "$out/$NAME"
 cp deploy/extensions/$NAME "$out/extensions/$NAME"
 chmod 755 "$out/extensions/$NAME"
 cp -R "$app" "$out/$NAME/app"
+cp deploy/layer/register.bash "$out/$NAME/register.bash"
+chmod 755 "$out/$NAME/register.bash"
 rm -f "$out/$NAME/app/quarkus-app-dependencies.txt"
 
 log "linking the $arch runtime with $jdk/bin/jlink ($MODULES)"

@@ -62,6 +62,28 @@ public final class ExtensionsApiClient {
     }
   }
 
+  /**
+   * Takes over a registration the launcher already made (it registers from the shell, before the
+   * JVM starts, to shorten the user's cold start).
+   *
+   * @param body the register answer's body, one line of JSON; may be null
+   * @param events comma-separated, e.g. {@code INVOKE,SHUTDOWN}; null means both
+   */
+  public Registration adopt(String extensionId, String body, String events) {
+    this.extensionId = extensionId.trim();
+    String json = body == null ? "" : body;
+    List<String> registered = events == null || events.isBlank()
+        ? List.of("INVOKE", "SHUTDOWN")
+        : List.of(events.trim().split("\\s*,\\s*"));
+    return new Registration(
+        this.extensionId,
+        FlatJson.string(json, "functionName"),
+        FlatJson.string(json, "functionVersion"),
+        FlatJson.string(json, "accountId"),
+        registered,
+        System.nanoTime());
+  }
+
   /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
   public NextEvent next() {
     Answer a;

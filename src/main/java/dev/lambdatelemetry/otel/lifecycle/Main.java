@@ -19,6 +19,10 @@ public final class Main {
   static final String NAME_PROPERTY = "lambda-telemetry.extension-name";
   static final String NAME_ENV = "LAMBDA_TELEMETRY_EXTENSION_NAME";
   static final String MANAGED_INSTANCES = "lambda-managed-instances";
+  /** Set by the layer's launcher when it registered before starting the JVM (see register.bash). */
+  static final String REGISTERED_ID_ENV = "LAMBDA_TELEMETRY_REGISTERED_ID";
+  static final String REGISTERED_BODY_ENV = "LAMBDA_TELEMETRY_REGISTERED_BODY";
+  static final String REGISTERED_EVENTS_ENV = "LAMBDA_TELEMETRY_REGISTERED_EVENTS";
 
   private Main() {}
 
@@ -31,8 +35,10 @@ public final class Main {
     try {
       api = new ExtensionsApiClient(runtimeApi);
       boolean managed = MANAGED_INSTANCES.equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
-      registration =
-          api.register(extensionName(), managed ? List.of("SHUTDOWN") : List.of("INVOKE", "SHUTDOWN"));
+      String adopted = System.getenv(REGISTERED_ID_ENV);
+      registration = adopted != null && !adopted.isBlank()
+          ? api.adopt(adopted, System.getenv(REGISTERED_BODY_ENV), System.getenv(REGISTERED_EVENTS_ENV))
+          : api.register(extensionName(), managed ? List.of("SHUTDOWN") : List.of("INVOKE", "SHUTDOWN"));
     } catch (RuntimeException e) {
       // Not registered: there is no one to tell but stderr. Lambda reports Extension.LaunchError.
       System.err.println("lambda-telemetry-otel: could not register: " + e.getMessage());

@@ -161,6 +161,37 @@ class LifecycleIT {
   }
 
   @Test
+  void registeredByTheLaunchersShell_theJvmAdoptsTheIdentifier_andRegistersOnce() throws Exception {
+    List<String> jvm = PackagedExtension.command();
+    String script = "set -e; a=$(REGISTER_NAME=lambda-telemetry-otel"
+        + " REGISTER_EVENTS='\"INVOKE\",\"SHUTDOWN\"' bash deploy/layer/register.bash);"
+        + " [ \"$(echo \"$a\" | sed -n 1p)\" = 200 ];"
+        + " export LAMBDA_TELEMETRY_REGISTERED_ID=\"$(echo \"$a\" | sed -n 2p)\";"
+        + " export LAMBDA_TELEMETRY_REGISTERED_BODY=\"$(echo \"$a\" | sed -n 3p)\";"
+        + " export LAMBDA_TELEMETRY_REGISTERED_EVENTS=INVOKE,SHUTDOWN;"
+        + " exec " + String.join(" ", jvm);
+    try (LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults())) {
+      Map<String, String> env = new HashMap<>();
+      env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(freePort()));
+      env.put("OTEL_TRACES_EXPORTER", "none");
+      env.put("OTEL_LOGS_EXPORTER", "none");
+      env.put("OTEL_METRICS_EXPORTER", "none");
+      try (ExtensionProcess process =
+          ExtensionProcess.start(List.of("bash", "-c", script), simulator, env, null)) {
+        SimulationResult result = simulator.run(Scenario.defaultScenario(2), process);
+        assertThat(result.violations()).as(process.stderr()).isEmpty();
+        assertThat(result.exitCode()).isZero();
+      }
+      RecordedCall register = single(simulator.calls(), REGISTER);
+      assertThat(register.header("Lambda-Extension-Accept-Feature")).contains("accountId");
+      assertThat(simulator.calls()).filteredOn(c -> c.path().equals(NEXT))
+          .allSatisfy(c -> assertThat(c.header("Lambda-Extension-Identifier"))
+              .isEqualTo(single(simulator.calls(), SUBSCRIBE).header("Lambda-Extension-Identifier")))
+          .hasSize(3);
+    }
+  }
+
+  @Test
   void classicEmulatorShutdownReason_sandboxTerminated_exitsCleanly() throws Exception {
     Run run = run(SimulatorOptions.defaults().withClassicRie(true), Scenario.defaultScenario(1),
         Map.of());
