@@ -18,7 +18,10 @@ import java.util.Map;
  * (connection refused). A benchmark, not a test: it prints figures and asserts nothing.
  *
  * <pre>./mvnw -q package -DskipTests && ./mvnw -q exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.lambdatelemetry.otel.bench.InvocationCost [-Dexec.args=2000]</pre>
+ *     -Dexec.mainClass=dev.lambdatelemetry.otel.bench.InvocationCost [-Dexec.args=2000] \
+ *     [-Dextension.cmd=target/layer/x86_64/extensions/lambda-telemetry-otel]</pre>
+ *
+ * <p>Without {@code extension.cmd} it runs the packaged jar on the JDK running Maven.
  */
 public final class InvocationCost {
 
@@ -50,7 +53,10 @@ public final class InvocationCost {
         receiver.setMode(OtlpReceiver.Mode.DOWN);
       }
       SimulationResult result;
-      try (ExtensionProcess process = ExtensionProcess.start(PackagedExtension.command(), simulator,
+      String launcher = System.getProperty("extension.cmd");
+      List<String> command = launcher == null || launcher.isBlank()
+          ? PackagedExtension.command() : List.of(launcher.trim().split("\\s+"));
+      try (ExtensionProcess process = ExtensionProcess.start(command, simulator,
           Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint()), null)) {
         result = simulator.run(Scenario.benchmark(n), process);
       }
