@@ -3,7 +3,6 @@ package dev.lambdatelemetry.otel.lifecycle;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.config.ConfigValidator;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
-import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
 import dev.lambdatelemetry.otel.telemetry.SubscribeOutcome;
 import dev.lambdatelemetry.otel.telemetry.TelemetryApiClient;
 import io.quarkus.runtime.Quarkus;
@@ -112,10 +111,5 @@ public class ExtensionApplication implements QuarkusApplication {
     watchdog.setDaemon(true);
     watchdog.start();
     Quarkus.asyncExit(code);
-  }
-
-  /** For tests: the barrier the event loop waits on. */
-  InvocationBarrier barrier() {
-    return components.barrier();
   }
 }

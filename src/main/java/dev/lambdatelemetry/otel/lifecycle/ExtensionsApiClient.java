@@ -34,7 +34,6 @@ public final class ExtensionsApiClient {
 
   private final RuntimeApiHttp http;
   private volatile String extensionId;
-  private volatile RuntimeApiHttp.Call pendingNext;
 
   /**
    * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
@@ -88,12 +87,9 @@ public final class ExtensionsApiClient {
   public NextEvent next() {
     Answer a;
     try (RuntimeApiHttp.Call call = http.open()) {
-      pendingNext = call;
       a = answer(call.exchange("GET", BASE_PATH + "/event/next", ids(), null, 0));
     } catch (IOException e) {
       throw new ExtensionsApiException("event/next failed: " + e, -1, null, e);
-    } finally {
-      pendingNext = null;
     }
     if (a.status != 200) {
       throw failure("event/next", a, null);
@@ -124,23 +120,6 @@ public final class ExtensionsApiClient {
   /** Reports an unexpected failure of a running extension; the caller then exits. */
   public void exitError(String errorType, String message) {
     postError("/exit/error", errorType, message);
-  }
-
-  /** The identifier from registration, or null before it. */
-  public String extensionId() {
-    return extensionId;
-  }
-
-  /** Aborts a pending {@link #next()} (used when the process stops for another reason). */
-  public void disconnect() {
-    RuntimeApiHttp.Call c = pendingNext;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // closing is all we wanted
-      }
-    }
   }
 
   private Registration registerOnce(String extensionName, List<String> events) {

@@ -54,7 +54,7 @@ final class RuntimeApiHttp {
     }
   }
 
-  /** Opens the connection; {@link Call#close()} aborts a call in progress from another thread. */
+  /** Opens the connection for one call. */
   Call open() throws IOException {
     Socket socket = new Socket();
     socket.setTcpNoDelay(true);

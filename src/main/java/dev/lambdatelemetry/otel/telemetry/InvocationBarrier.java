@@ -15,7 +15,6 @@ public final class InvocationBarrier {
 
   private final LinkedHashSet<String> runtimeDone = new LinkedHashSet<>();
   private final LinkedHashSet<String> reported = new LinkedHashSet<>();
-  private long eventsProcessed;
   private long lastBatchNanos = System.nanoTime();
 
   /** Called by the processing thread once runtimeDone of {@code requestId} is converted. */
@@ -33,7 +32,6 @@ public final class InvocationBarrier {
 
   /** Called by the processing thread after each batch. */
   public synchronized void batchProcessed() {
-    eventsProcessed++;
     lastBatchNanos = System.nanoTime();
     notifyAll();
   }
@@ -65,11 +63,6 @@ public final class InvocationBarrier {
   /** Waits until the report of {@code requestId} is converted or {@code deadlineNanos} passes. */
   public boolean awaitReport(String requestId, long deadlineNanos) throws InterruptedException {
     return await(reported, requestId, deadlineNanos);
-  }
-
-  /** The number of batches processed so far. */
-  public synchronized long batchesProcessed() {
-    return eventsProcessed;
   }
 
   private synchronized boolean await(LinkedHashSet<String> set, String requestId, long deadlineNanos)
