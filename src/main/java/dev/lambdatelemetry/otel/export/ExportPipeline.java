@@ -101,6 +101,8 @@ public final class ExportPipeline implements SignalSink {
   private volatile boolean shutDown;
   private volatile Thread background;
   private List<Object> lastMetricsFingerprint;
+  private volatile long lastRejectWarnNanos;
+  private static final Duration REJECT_WARN_EVERY = Duration.ofMinutes(5);
   private Instant lastMetricsExport;
   private final Duration metricInterval;
 
@@ -375,8 +377,18 @@ public final class ExportPipeline implements SignalSink {
     } finally {
       inFlight.close();
       if (state.collectorFailed) {
+        boolean wasTripped = breaker.tripped();
         breaker.onFailure(clock.instant());
+        if (!wasTripped && breaker.tripped()) {
+          // Once per outage, not per flush: our own output comes back to us as telemetry.
+          LOG.warnf("[export] the collector is failing (%s); exports pause for %d ms, data stays"
+                  + " queued (bounded) and is retried after", state.lastFailure,
+              breaker.lastWait().toMillis());
+        }
       } else if (state.attempted) {
+        if (breaker.tripped()) {
+          LOG.info("[export] the collector answers again; exports resume");
+        }
         breaker.onSuccess();
       }
       flushLock.unlock();
@@ -388,6 +400,18 @@ public final class ExportPipeline implements SignalSink {
     FlushResult result = new FlushResult(status, state.exported, pendingItems(), state.abandoned);
     LOG.debugf("[export] flush %s in %s; %s", result, Duration.between(start, clock.instant()), statsLine());
     return result;
+  }
+
+  /** A collector that rejects data (400, 401, 413, …) is a configuration problem: say so, rarely. */
+  private void warnRejected(Signal signal, int items, String detail) {
+    long now = System.nanoTime();
+    if (lastRejectWarnNanos == 0 || now - lastRejectWarnNanos > REJECT_WARN_EVERY.toNanos()) {
+      lastRejectWarnNanos = now;
+      LOG.warnf("[export] the collector rejected %d %s items: %s (further rejections: debug log"
+          + " and lambda_telemetry.export.items{outcome=failed})", items, signal.key(), detail);
+    } else {
+      LOG.debugf("[export] %s: %d items rejected: %s", signal.key(), items, detail);
+    }
   }
 
   /** Waits for a parallel part of a flush; it is bounded by the same deadline as this one. */
@@ -508,9 +532,10 @@ public final class ExportPipeline implements SignalSink {
         return SendResult.EXPORTED;
       }
       FailureClass failure = FailureClass.of(code.getFailureThrowable());
+      state.lastFailure = failure.detail();
       switch (failure.kind()) {
         case REJECTED:
-          LOG.debugf("[export] %s: %d items rejected: %s", signal.key(), items, failure.detail());
+          warnRejected(signal, items, failure.detail());
           return SendResult.REJECTED;
         case UNKNOWN:
           state.stopped = true;
@@ -591,12 +616,17 @@ public final class ExportPipeline implements SignalSink {
 
     /** The final flush: metrics go whatever their interval. */
     boolean finalFlush;
+    /** What went wrong last, for the one warning per outage. */
+    String lastFailure = "no answer in time";
 
     FlushState(Instant deadline) {
       this.deadline = deadline;
     }
 
     void merge(FlushState other) {
+      if (other.collectorFailed) {
+        lastFailure = other.lastFailure;
+      }
       stopped |= other.stopped;
       attempted |= other.attempted;
       collectorFailed |= other.collectorFailed;

@@ -115,6 +115,65 @@ class ExtensionEndToEndIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void malformedDeliveries_areAnswered2xx_countedAndTheRestOfTheStreamIsStillConverted()
+      throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults())) {
+      int port = ExtensionRun.freePort();
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      List<Integer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<byte[]> garbage = List.of(
+          new byte[0],
+          "not json".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "[{\"time\":\"2024-01-01T00:00:00Z\",\"type\":\"platform.start\",\"record\":\"x\"}, 7, null,"
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, 0, '[', ']'});
+      // Between invocations, while the sandbox is "frozen" for the platform, someone posts garbage.
+      simulator.afterInvocation(finished -> {
+        if (finished == 1) {
+          for (byte[] body : garbage) {
+            try {
+              answers.add(client.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://127.0.0.1:" + port + "/telemetry"))
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+            } catch (IOException | InterruptedException e) {
+              answers.add(-1);
+            }
+          }
+        }
+      });
+      Map<String, String> env = Map.of(
+          "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+          "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S",
+          "LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(port));
+      SimulationResult result;
+      try (ExtensionProcess process =
+          ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
+        result = simulator.run(Scenario.defaultScenario(3), process);
+      }
+      assertThat(answers).hasSize(garbage.size()).allSatisfy(code -> assertThat(code).isEqualTo(200));
+      assertThat(result.violations()).isEmpty();
+      assertThat(result.exitCode()).isZero();
+      List<String> requestIds =
+          result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
+      assertInvocationSpans(receiver.spans(), requestIds, result);
+      Map<String, Metric> last = new LinkedHashMap<>();
+      receiver.resourceMetrics().forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList()
+          .forEach(m -> last.put(m.getName(), m))));
+      Map<String, Long> batches = last.get("lambda_telemetry.listener.batches").getSum()
+          .getDataPointsList().stream()
+          .collect(Collectors.toMap(p -> attr(p.getAttributesList(), "outcome"), p -> p.getAsInt()));
+      assertThat(batches.get("malformed")).isEqualTo((long) garbage.size()); // each body is malformed
+      Map<String, Long> events = last.get("lambda_telemetry.listener.events").getSum()
+          .getDataPointsList().stream()
+          .collect(Collectors.toMap(p -> attr(p.getAttributesList(), "outcome"), p -> p.getAsInt()));
+      assertThat(events.get("malformed")).isGreaterThanOrEqualTo(3L); // wrong-typed record, 7, null
+    }
+  }
+
   /** What either receiver got, behind one shape. */
   private record Received(
       String endpoint,
