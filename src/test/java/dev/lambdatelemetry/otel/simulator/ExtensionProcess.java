@@ -41,6 +41,8 @@ public final class ExtensionProcess implements AutoCloseable {
     private ExtensionProcess(Process process, long startNanos, PrintStream echo, Consumer<String> lines) {
         this.process = process;
         this.startNanos = startNanos;
+        // When it really ended, whatever the caller was busy with then (a measured SHUTDOWN → exit).
+        process.onExit().thenRun(() -> exitNanos = System.nanoTime());
         pump(process.getInputStream(), stdout, echo, "stdout", lines);
         pump(process.getErrorStream(), stderr, echo, "stderr", lines);
     }
@@ -77,6 +79,8 @@ public final class ExtensionProcess implements AutoCloseable {
         return env;
     }
 
+    private volatile long exitNanos;
+
     public long pid() {
         return process.pid();
     }
@@ -88,6 +92,11 @@ public final class ExtensionProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** {@link System#nanoTime()} when the process was seen to exit, or 0 while it runs. */
+    public long exitNanos() {
+        return exitNanos;
     }
 
     /** Waits for the exit at most {@code timeout}; true when it exited. */

@@ -342,7 +342,12 @@ final class ScenarioRunner {
             process.kill();
             process.awaitExit(Duration.ofSeconds(5));
         }
-        return (System.nanoTime() - shutdownNanos) / NANOS_PER_MS;
+        // onExit fires on its own thread shortly after the exit: wait for it, bounded.
+        for (long until = System.nanoTime() + 1_000_000_000L; process.exitNanos() == 0 && System.nanoTime() < until; ) {
+            Thread.onSpinWait();
+        }
+        long exited = process.exitNanos() != 0 ? process.exitNanos() : System.nanoTime();
+        return (exited - shutdownNanos) / NANOS_PER_MS;
     }
 
     /** After a failed Init the platform sends no SHUTDOWN: the extension must exit on its own. */
