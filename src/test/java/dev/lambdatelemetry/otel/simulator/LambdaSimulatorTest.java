@@ -447,15 +447,8 @@ class LambdaSimulatorTest {
                 + "\"destination\":{\"protocol\":\"HTTP\",\"URI\":\"http://sandbox.localdomain:" + port + "/telemetry\"}}";
     }
 
-    private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.onSpinWait();
-            Thread.sleep(2);
-        }
+    private static void awaitCondition(BooleanSupplier condition) {
+        dev.lambdatelemetry.otel.testing.PollingWait.await(WAIT, condition, "condition not met");
     }
 
     /** A tiny telemetry listener: a JDK HttpServer on 127.0.0.1 that answers 200 and keeps every event. */
