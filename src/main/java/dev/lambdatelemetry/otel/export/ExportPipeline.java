@@ -381,13 +381,13 @@ public final class ExportPipeline implements SignalSink {
         breaker.onFailure(clock.instant());
         if (!wasTripped && breaker.tripped()) {
           // Once per outage, not per flush: our own output comes back to us as telemetry.
-          LOG.warnf("[export] the collector is failing (%s); exports pause for %d ms, data stays"
+          LOG.warnf("the collector is failing (%s); exports pause for %d ms, data stays"
                   + " queued (bounded) and is retried after", state.lastFailure,
               breaker.lastWait().toMillis());
         }
       } else if (state.attempted) {
-        if (breaker.tripped()) {
-          LOG.info("[export] the collector answers again; exports resume");
+        if (breaker.tripped() && !state.finalFlush) {
+          LOG.info("the collector answers again; exports resume");
         }
         breaker.onSuccess();
       }
@@ -407,7 +407,7 @@ public final class ExportPipeline implements SignalSink {
     long now = System.nanoTime();
     if (lastRejectWarnNanos == 0 || now - lastRejectWarnNanos > REJECT_WARN_EVERY.toNanos()) {
       lastRejectWarnNanos = now;
-      LOG.warnf("[export] the collector rejected %d %s items: %s (further rejections: debug log"
+      LOG.warnf("the collector rejected %d %s items: %s (further rejections: debug log"
           + " and lambda_telemetry.export.items{outcome=failed})", items, signal.key(), detail);
     } else {
       LOG.debugf("[export] %s: %d items rejected: %s", signal.key(), items, detail);

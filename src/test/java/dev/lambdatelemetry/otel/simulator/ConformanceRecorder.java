@@ -34,6 +34,17 @@ final class ConformanceRecorder {
         calls.set(index, calls.get(index).withStatus(status));
     }
 
+    private volatile boolean shutdownSent;
+
+    /** SHUTDOWN is on its way: from now on an extension may be gone, and its listener with it. */
+    void shutdownSent() {
+        shutdownSent = true;
+    }
+
+    boolean isShutdownSent() {
+        return shutdownSent;
+    }
+
     void violation(String message) {
         LOG.debugf("violation: %s", message);
         violations.add(message);

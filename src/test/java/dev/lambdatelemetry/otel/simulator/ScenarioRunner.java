@@ -325,6 +325,7 @@ final class ScenarioRunner {
         body.put("eventType", "SHUTDOWN");
         body.put("deadlineMs", deadlineMs);
         body.put("shutdownReason", reason);
+        recorder.shutdownSent();
         bus.thaw();
         long shutdownNanos = System.nanoTime();
         for (RegisteredExtension extension : registry.all()) {

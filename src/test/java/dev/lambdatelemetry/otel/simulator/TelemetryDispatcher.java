@@ -223,8 +223,15 @@ final class TelemetryDispatcher implements AutoCloseable {
                 return;
             }
             recorder.failedPost();
-            recorder.violation("listener " + subscription.destination() + " " + failure + " (attempt " + attempt
-                    + " of a batch of " + batch.size() + " events)");
+            String message = "listener " + subscription.destination() + " " + failure + " (attempt " + attempt
+                    + " of a batch of " + batch.size() + " events)";
+            if (recorder.isShutdownSent()) {
+                // After SHUTDOWN the extension exits, and its listener with it: what it printed on the way
+                // out cannot be delivered, as on Lambda. Not the extension's fault.
+                recorder.warning(message);
+            } else {
+                recorder.violation(message);
+            }
         }
         recorder.dropped(batch.size());
         if (batch.stream().allMatch(event -> event.type().equals(LOGS_DROPPED))) {
