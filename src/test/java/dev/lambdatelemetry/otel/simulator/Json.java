@@ -14,57 +14,57 @@ import java.util.Optional;
 /** JSON helpers of the simulator: compact output like Go's encoder and the platform's time format. */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** RAPID's {@code TimeFormat = "2006-01-02T15:04:05.000Z"}: milliseconds, always UTC. */
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  /** RAPID's {@code TimeFormat = "2006-01-02T15:04:05.000Z"}: milliseconds, always UTC. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private Json() {
+  private Json() {
+  }
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  static ArrayNode array() {
+    return MAPPER.createArrayNode();
+  }
+
+  static String time(Instant instant) {
+    return TIME.format(instant.truncatedTo(ChronoUnit.MILLIS));
+  }
+
+  static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
     }
+  }
 
-    static ObjectNode object() {
-        return MAPPER.createObjectNode();
+  /** Parses {@code text}, or empty when it is not JSON: bad input from the extension is a finding, not a crash. */
+  static Optional<JsonNode> parse(String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
     }
+    try {
+      return Optional.ofNullable(MAPPER.readTree(text));
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
 
-    static ArrayNode array() {
-        return MAPPER.createArrayNode();
-    }
+  /** Platform error body {@code {"errorMessage":"...","errorType":"..."}}. */
+  static String error(String errorType, String errorMessage) {
+    ObjectNode node = object();
+    node.put("errorMessage", errorMessage);
+    node.put("errorType", errorType);
+    return write(node);
+  }
 
-    static String time(Instant instant) {
-        return TIME.format(instant.truncatedTo(ChronoUnit.MILLIS));
-    }
-
-    static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
-    }
-
-    /** Parses {@code text}, or empty when it is not JSON: bad input from the extension is a finding, not a crash. */
-    static Optional<JsonNode> parse(String text) {
-        if (text == null || text.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(MAPPER.readTree(text));
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Platform error body {@code {"errorMessage":"...","errorType":"..."}}. */
-    static String error(String errorType, String errorMessage) {
-        ObjectNode node = object();
-        node.put("errorMessage", errorMessage);
-        node.put("errorType", errorType);
-        return write(node);
-    }
-
-    /** Milliseconds with 3 decimals, like the platform's float durations. */
-    static double millis3(double value) {
-        return Math.round(value * 1000.0) / 1000.0;
-    }
+  /** Milliseconds with 3 decimals, like the platform's float durations. */
+  static double millis3(double value) {
+    return Math.round(value * 1000.0) / 1000.0;
+  }
 }

@@ -44,193 +44,193 @@ import java.util.OptionalLong;
  */
 public final class SimulatorMain {
 
-    private static final int DEFAULT_INVOCATIONS = 6;
+  private static final int DEFAULT_INVOCATIONS = 6;
 
-    static {
-        // JBoss Logging must own java.util.logging before any logger exists, or it prints a warning at start.
-        System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+  static {
+    // JBoss Logging must own java.util.logging before any logger exists, or it prints a warning at start.
+    System.setProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager");
+  }
+
+  private SimulatorMain() {
+  }
+
+  /** Parsed command line. */
+  record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
+      boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
+      boolean freeListenerPort, Map<String, String> env) {
+
+    static Arguments parse(String[] args) {
+      List<String> command = new ArrayList<>();
+      SimulatorMode mode = SimulatorMode.DEFAULT;
+      int invocations = DEFAULT_INVOCATIONS;
+      boolean benchmark = false;
+      boolean logHeavy = false;
+      boolean protocol = false;
+      Path report = null;
+      boolean quiet = false;
+      boolean collector = false;
+      boolean freeListenerPort = false;
+      Map<String, String> env = new LinkedHashMap<>();
+      Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--extension-cmd" -> command = Arrays.asList(value(args, ++i).trim().split("\\s+"));
+          case "--mode" -> mode = SimulatorMode.fromCli(value(args, ++i));
+          case "--invocations" -> invocations = positive(args, ++i);
+          case "--benchmark" -> benchmark = true;
+          case "--log-heavy" -> logHeavy = true;
+          case "--protocol" -> protocol = true;
+          case "--report" -> report = Path.of(value(args, ++i));
+          case "--quiet" -> quiet = true;
+          case "--collector" -> collector = true;
+          case "--free-listener-port" -> freeListenerPort = true;
+          case "--env" -> {
+            String pair = value(args, ++i);
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+              throw new IllegalArgumentException("--env needs KEY=VALUE, got '" + pair + "'");
+            }
+            env.put(pair.substring(0, eq), pair.substring(eq + 1));
+          }
+          case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
+          case "--" -> {
+            command = Arrays.asList(Arrays.copyOfRange(args, i + 1, args.length));
+            i = args.length;
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      if (command.isEmpty()) {
+        throw new IllegalArgumentException("--extension-cmd \"<command line>\" (or -- <command>) is required");
+      }
+      return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
+          collector, shutdownBudget, freeListenerPort, Map.copyOf(env));
     }
 
-    private SimulatorMain() {
+    SimulatorOptions options() {
+      return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget);
     }
 
-    /** Parsed command line. */
-    record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
-            boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
-            boolean freeListenerPort, Map<String, String> env) {
-
-        static Arguments parse(String[] args) {
-            List<String> command = new ArrayList<>();
-            SimulatorMode mode = SimulatorMode.DEFAULT;
-            int invocations = DEFAULT_INVOCATIONS;
-            boolean benchmark = false;
-            boolean logHeavy = false;
-            boolean protocol = false;
-            Path report = null;
-            boolean quiet = false;
-            boolean collector = false;
-            boolean freeListenerPort = false;
-            Map<String, String> env = new LinkedHashMap<>();
-            Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--extension-cmd" -> command = Arrays.asList(value(args, ++i).trim().split("\\s+"));
-                    case "--mode" -> mode = SimulatorMode.fromCli(value(args, ++i));
-                    case "--invocations" -> invocations = positive(args, ++i);
-                    case "--benchmark" -> benchmark = true;
-                    case "--log-heavy" -> logHeavy = true;
-                    case "--protocol" -> protocol = true;
-                    case "--report" -> report = Path.of(value(args, ++i));
-                    case "--quiet" -> quiet = true;
-                    case "--collector" -> collector = true;
-                    case "--free-listener-port" -> freeListenerPort = true;
-                    case "--env" -> {
-                        String pair = value(args, ++i);
-                        int eq = pair.indexOf('=');
-                        if (eq <= 0) {
-                            throw new IllegalArgumentException("--env needs KEY=VALUE, got '" + pair + "'");
-                        }
-                        env.put(pair.substring(0, eq), pair.substring(eq + 1));
-                    }
-                    case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
-                    case "--" -> {
-                        command = Arrays.asList(Arrays.copyOfRange(args, i + 1, args.length));
-                        i = args.length;
-                    }
-                    default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-                }
-            }
-            if (command.isEmpty()) {
-                throw new IllegalArgumentException("--extension-cmd \"<command line>\" (or -- <command>) is required");
-            }
-            return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
-                    collector, shutdownBudget, freeListenerPort, Map.copyOf(env));
-        }
-
-        SimulatorOptions options() {
-            return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget);
-        }
-
-        Scenario scenario() {
-            if (mode == SimulatorMode.MANAGED_INSTANCES) {
-                return Scenario.managedInstances(invocations);
-            }
-            if (logHeavy) {
-                return Scenario.logHeavy(invocations, benchmark);
-            }
-            return benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
-        }
-
-        private static int positive(String[] args, int index) {
-            String raw = value(args, index);
-            try {
-                int parsed = Integer.parseInt(raw);
-                if (parsed > 0) {
-                    return parsed;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException(args[index - 1] + " needs a positive number, got '" + raw + "'");
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(args[index - 1] + " needs a value");
-            }
-            return args[index];
-        }
+    Scenario scenario() {
+      if (mode == SimulatorMode.MANAGED_INSTANCES) {
+        return Scenario.managedInstances(invocations);
+      }
+      if (logHeavy) {
+        return Scenario.logHeavy(invocations, benchmark);
+      }
+      return benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
     }
 
-    public static void main(String[] args) throws Exception {
-        Arguments arguments;
-        try {
-            arguments = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+    private static int positive(String[] args, int index) {
+      String raw = value(args, index);
+      try {
+        int parsed = Integer.parseInt(raw);
+        if (parsed > 0) {
+          return parsed;
         }
-        System.exit(run(arguments, System.out));
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(args[index - 1] + " needs a positive number, got '" + raw + "'");
     }
 
-    /** Runs the scenario and returns the process exit status; usable from a test or another main. */
-    static int run(Arguments arguments, PrintStream out) throws IOException, InterruptedException {
-        SimulationResult result;
-        OptionalLong functionLogsExported = OptionalLong.empty();
-        try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
-                LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
-            Map<String, String> env = new LinkedHashMap<>();
-            if (collector != null) {
-                env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
-            }
-            if (arguments.freeListenerPort()) {
-                env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(freeLoopbackPort()));
-            }
-            env.putAll(arguments.env());
-            if (arguments.benchmark()) {
-                settle();
-            }
-            try (ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env,
-                    arguments.quiet() ? null : out)) {
-                result = simulator.run(arguments.scenario(), extension);
-            }
-            if (collector != null) {
-                functionLogsExported = OptionalLong.of(collector.functionLogRecords());
-                out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
-                        collector.requests(), collector.bytes(), collector.functionLogRecords(),
-                        collector.unreadableRequests());
-            }
-            if (arguments.protocol()) {
-                simulator.calls().forEach(call -> out.printf("%s %s %s -> %d%n", call.receivedAt(), call.method(),
-                        call.path(), call.status()));
-            }
-        }
-        if (arguments.report() != null) {
-            Files.writeString(arguments.report(), result.toJson(functionLogsExported), StandardCharsets.UTF_8);
-        }
-        out.printf("register %.1f ms, subscribe %.1f ms, ready %.1f ms, SHUTDOWN->exit %.1f ms, exit code %d%n",
-                result.processToRegisterMs(), result.processToSubscribeMs(), result.processToReadyMs(),
-                result.shutdownToExitMs(), result.exitCode());
-        if (arguments.benchmark()) {
-            out.printf("warm invocations %d: added p50 %.2f ms, p99 %.2f ms, CPU %.3f ms each; ingest %.2f MB/s, "
-                    + "%.0f events/s; RSS KiB %s%n", result.invocations().size() - result.warm().warmUpInvocations(),
-                    result.addedMsPercentile(50), result.addedMsPercentile(99), result.cpuMsPerInvocation(),
-                    result.ingestMBps(), result.ingestEventsPerSec(), result.rssKb());
-        }
-        result.warnings().forEach(warning -> out.println("WARNING: " + warning));
-        result.violations().forEach(violation -> out.println("VIOLATION: " + violation));
-        return result.passed() ? 0 : 1;
+    private static String value(String[] args, int index) {
+      if (index >= args.length) {
+        throw new IllegalArgumentException(args[index - 1] + " needs a value");
+      }
+      return args[index];
     }
+  }
 
-    /**
-     * Before a benchmark starts the extension, lets this JVM's own start-up finish: otherwise the
-     * simulator's class loading and JIT compete with the extension's start-up for the same cores and its
-     * figures measure the harness. Waits until this process's CPU time stops growing (a condition, with a
-     * deadline), like a quiet platform would be.
-     */
-    private static void settle() throws InterruptedException {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
-            return;
-        }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        long before = sun.getProcessCpuTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(100); // sampling interval of the quiet check, not a wait for an event
-            long now = sun.getProcessCpuTime();
-            if (now - before < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10)) {
-                return;
-            }
-            before = now;
-        }
+  public static void main(String[] args) throws Exception {
+    Arguments arguments;
+    try {
+      arguments = Arguments.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     }
+    System.exit(run(arguments, System.out));
+  }
 
-    /** A loopback port that was free a moment ago (another process could still take it first). */
-    private static int freeLoopbackPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+  /** Runs the scenario and returns the process exit status; usable from a test or another main. */
+  static int run(Arguments arguments, PrintStream out) throws IOException, InterruptedException {
+    SimulationResult result;
+    OptionalLong functionLogsExported = OptionalLong.empty();
+    try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
+        LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
+      Map<String, String> env = new LinkedHashMap<>();
+      if (collector != null) {
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
+      }
+      if (arguments.freeListenerPort()) {
+        env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(freeLoopbackPort()));
+      }
+      env.putAll(arguments.env());
+      if (arguments.benchmark()) {
+        settle();
+      }
+      try (ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env,
+          arguments.quiet() ? null : out)) {
+        result = simulator.run(arguments.scenario(), extension);
+      }
+      if (collector != null) {
+        functionLogsExported = OptionalLong.of(collector.functionLogRecords());
+        out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
+            collector.requests(), collector.bytes(), collector.functionLogRecords(),
+            collector.unreadableRequests());
+      }
+      if (arguments.protocol()) {
+        simulator.calls().forEach(call -> out.printf("%s %s %s -> %d%n", call.receivedAt(), call.method(),
+            call.path(), call.status()));
+      }
     }
+    if (arguments.report() != null) {
+      Files.writeString(arguments.report(), result.toJson(functionLogsExported), StandardCharsets.UTF_8);
+    }
+    out.printf("register %.1f ms, subscribe %.1f ms, ready %.1f ms, SHUTDOWN->exit %.1f ms, exit code %d%n",
+        result.processToRegisterMs(), result.processToSubscribeMs(), result.processToReadyMs(),
+        result.shutdownToExitMs(), result.exitCode());
+    if (arguments.benchmark()) {
+      out.printf("warm invocations %d: added p50 %.2f ms, p99 %.2f ms, CPU %.3f ms each; ingest %.2f MB/s, "
+          + "%.0f events/s; RSS KiB %s%n", result.invocations().size() - result.warm().warmUpInvocations(),
+          result.addedMsPercentile(50), result.addedMsPercentile(99), result.cpuMsPerInvocation(),
+          result.ingestMBps(), result.ingestEventsPerSec(), result.rssKb());
+    }
+    result.warnings().forEach(warning -> out.println("WARNING: " + warning));
+    result.violations().forEach(violation -> out.println("VIOLATION: " + violation));
+    return result.passed() ? 0 : 1;
+  }
+
+  /**
+   * Before a benchmark starts the extension, lets this JVM's own start-up finish: otherwise the
+   * simulator's class loading and JIT compete with the extension's start-up for the same cores and its
+   * figures measure the harness. Waits until this process's CPU time stops growing (a condition, with a
+   * deadline), like a quiet platform would be.
+   */
+  private static void settle() throws InterruptedException {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean();
+    if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
+      return;
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    long before = sun.getProcessCpuTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(100); // sampling interval of the quiet check, not a wait for an event
+      long now = sun.getProcessCpuTime();
+      if (now - before < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10)) {
+        return;
+      }
+      before = now;
+    }
+  }
+
+  /** A loopback port that was free a moment ago (another process could still take it first). */
+  private static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
 }

@@ -12,49 +12,49 @@ import org.junit.jupiter.api.Test;
 /** The command line that deploy/benchmark.sh and deploy/build-layer.sh use. */
 class SimulatorMainArgumentsTest {
 
-    @Test
-    void parse_benchmarkRunOfTheScript_setsEveryOption() {
-        SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd",
-            "/opt/extensions/lambda-telemetry-otel", "--collector", "--free-listener-port", "--env",
-            "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_BYTES=1048576", "--env", "A=b=c", "--log-heavy",
-            "--benchmark", "--invocations", "50", "--shutdown-budget-ms", "10000"});
+  @Test
+  void parse_benchmarkRunOfTheScript_setsEveryOption() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd",
+      "/opt/extensions/lambda-telemetry-otel", "--collector", "--free-listener-port", "--env",
+      "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_BYTES=1048576", "--env", "A=b=c", "--log-heavy",
+      "--benchmark", "--invocations", "50", "--shutdown-budget-ms", "10000"});
 
-        assertThat(arguments.collector()).isTrue();
-        assertThat(arguments.freeListenerPort()).isTrue();
-        assertThat(arguments.env()).isEqualTo(
-                Map.of("LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_BYTES", "1048576", "A", "b=c"));
-        assertThat(arguments.options().shutdownBudget()).isEqualTo(Duration.ofSeconds(10));
-        Scenario scenario = arguments.scenario();
-        assertThat(scenario.benchmark()).isTrue();
-        assertThat(scenario.invocations()).hasSize(50)
-                .allSatisfy(spec -> assertThat(spec.logLines()).isEqualTo(1000));
-    }
+    assertThat(arguments.collector()).isTrue();
+    assertThat(arguments.freeListenerPort()).isTrue();
+    assertThat(arguments.env()).isEqualTo(
+        Map.of("LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_BYTES", "1048576", "A", "b=c"));
+    assertThat(arguments.options().shutdownBudget()).isEqualTo(Duration.ofSeconds(10));
+    Scenario scenario = arguments.scenario();
+    assertThat(scenario.benchmark()).isTrue();
+    assertThat(scenario.invocations()).hasSize(50)
+        .allSatisfy(spec -> assertThat(spec.logLines()).isEqualTo(1000));
+  }
 
-    @Test
-    void parse_defaults_keepLambdasShutdownBudgetAndNoCollector() {
-        SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--", "java", "-jar", "x.jar"});
+  @Test
+  void parse_defaults_keepLambdasShutdownBudgetAndNoCollector() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--", "java", "-jar", "x.jar"});
 
-        assertThat(arguments.options().shutdownBudget()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(arguments.collector()).isFalse();
-        assertThat(arguments.env()).isEmpty();
-        assertThat(arguments.scenario().benchmark()).isFalse();
-    }
+    assertThat(arguments.options().shutdownBudget()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(arguments.collector()).isFalse();
+    assertThat(arguments.env()).isEmpty();
+    assertThat(arguments.scenario().benchmark()).isFalse();
+  }
 
-    @Test
-    void parse_benchmarkWithoutLogHeavy_runsFastWarmInvocations() {
-        Scenario scenario = SimulatorMain.Arguments.parse(
-                new String[] {"--extension-cmd", "x", "--benchmark", "--invocations", "3"}).scenario();
+  @Test
+  void parse_benchmarkWithoutLogHeavy_runsFastWarmInvocations() {
+    Scenario scenario = SimulatorMain.Arguments.parse(
+        new String[] {"--extension-cmd", "x", "--benchmark", "--invocations", "3"}).scenario();
 
-        assertThat(scenario.benchmark()).isTrue();
-        assertThat(scenario.invocations()).hasSize(3)
-                .allSatisfy(spec -> assertThat(spec.runtimeDuration()).isEqualTo(Duration.ZERO));
-    }
+    assertThat(scenario.benchmark()).isTrue();
+    assertThat(scenario.invocations()).hasSize(3)
+        .allSatisfy(spec -> assertThat(spec.runtimeDuration()).isEqualTo(Duration.ZERO));
+  }
 
-    @ParameterizedTest
-    @CsvSource({"--shutdown-budget-ms, 0", "--shutdown-budget-ms, soon", "--invocations, -1", "--env, NOEQUALS",
-        "--env, =value"})
-    void parse_badValue_isRejectedWithTheOptionsName(String option, String value) {
-        assertThatThrownBy(() -> SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x", option, value}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(option);
-    }
+  @ParameterizedTest
+  @CsvSource({"--shutdown-budget-ms, 0", "--shutdown-budget-ms, soon", "--invocations, -1", "--env, NOEQUALS",
+    "--env, =value"})
+  void parse_badValue_isRejectedWithTheOptionsName(String option, String value) {
+    assertThatThrownBy(() -> SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x", option, value}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(option);
+  }
 }

@@ -29,110 +29,110 @@ import java.util.OptionalInt;
  *                               SIGCONTs it before the next event, exactly as Lambda freezes and thaws the sandbox
  */
 public record SimulatorOptions(SimulatorMode mode, String functionName, String functionVersion, int memoryMb,
-        String region, String accountId, String handler, String expectedExtensionName, int expectedExtensions,
-        Duration initTimeout, Duration shutdownBudget, boolean sequenceIdHeader, boolean classicRie,
-        Duration slowListenerThreshold, OptionalInt forcedSubscribeStatus, boolean rejectInvokeOnFirstRegister,
-        Duration freezeBetweenInvocations) {
+    String region, String accountId, String handler, String expectedExtensionName, int expectedExtensions,
+    Duration initTimeout, Duration shutdownBudget, boolean sequenceIdHeader, boolean classicRie,
+    Duration slowListenerThreshold, OptionalInt forcedSubscribeStatus, boolean rejectInvokeOnFirstRegister,
+    Duration freezeBetweenInvocations) {
 
-    /** The extension name the project registers with by default. */
-    public static final String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
+  /** The extension name the project registers with by default. */
+  public static final String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
 
-    /** On-demand defaults: a 128 MiB Node function {@code orders-api} in eu-west-3. */
-    public static SimulatorOptions defaults() {
-        return new SimulatorOptions(SimulatorMode.DEFAULT, "orders-api", "$LATEST", 128, "eu-west-3",
-                "123456789012", "index.handler", DEFAULT_EXTENSION_NAME, 1, Duration.ofSeconds(10),
-                Duration.ofSeconds(2), false, false, Duration.ofSeconds(1), OptionalInt.empty(), false, Duration.ZERO);
+  /** On-demand defaults: a 128 MiB Node function {@code orders-api} in eu-west-3. */
+  public static SimulatorOptions defaults() {
+    return new SimulatorOptions(SimulatorMode.DEFAULT, "orders-api", "$LATEST", 128, "eu-west-3",
+        "123456789012", "index.handler", DEFAULT_EXTENSION_NAME, 1, Duration.ofSeconds(10),
+        Duration.ofSeconds(2), false, false, Duration.ofSeconds(1), OptionalInt.empty(), false, Duration.ZERO);
+  }
+
+  /** Defaults for {@code mode}: LOCAL_202 also behaves as the classic RIE, MANAGED_INSTANCES sends Sequence-Id. */
+  public static SimulatorOptions defaults(SimulatorMode mode) {
+    SimulatorOptions base = defaults();
+    return switch (mode) {
+      case DEFAULT -> base;
+      case MANAGED_INSTANCES -> base.withMode(mode).withSequenceIdHeader(true);
+      case LOCAL_202 -> base.withMode(mode).withClassicRie(true);
+    };
+  }
+
+  public SimulatorOptions withMode(SimulatorMode value) {
+    return new SimulatorOptions(value, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
+        classicRie, slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withExpectedExtensionName(String value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        value, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withShutdownBudget(Duration value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, value, sequenceIdHeader, classicRie,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withInitTimeout(Duration value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, value, shutdownBudget, sequenceIdHeader, classicRie,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withSequenceIdHeader(boolean value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, value, classicRie,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withClassicRie(boolean value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, value,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withForcedSubscribeStatus(int status) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
+        classicRie, slowListenerThreshold, OptionalInt.of(status), rejectInvokeOnFirstRegister,
+        freezeBetweenInvocations);
+  }
+
+  public SimulatorOptions withRejectInvokeOnFirstRegister(boolean value) {
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
+        classicRie, slowListenerThreshold, forcedSubscribeStatus, value, freezeBetweenInvocations);
+  }
+
+  /**
+   * Freezes the extension process for real (SIGSTOP, then SIGCONT after {@code value}) between invocations, after
+   * it called next and before the next event; zero (the default) only pauses telemetry delivery, as before.
+   */
+  public SimulatorOptions withFreezeBetweenInvocations(Duration value) {
+    if (value.isNegative()) {
+      throw new IllegalArgumentException("freeze must not be negative: " + value);
     }
+    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
+        expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
+        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister, value);
+  }
 
-    /** Defaults for {@code mode}: LOCAL_202 also behaves as the classic RIE, MANAGED_INSTANCES sends Sequence-Id. */
-    public static SimulatorOptions defaults(SimulatorMode mode) {
-        SimulatorOptions base = defaults();
-        return switch (mode) {
-            case DEFAULT -> base;
-            case MANAGED_INSTANCES -> base.withMode(mode).withSequenceIdHeader(true);
-            case LOCAL_202 -> base.withMode(mode).withClassicRie(true);
-        };
-    }
+  /** The log stream name, which the platform uses as {@code instanceId}. */
+  String instanceId() {
+    return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().replace('-', '/') + "/" + functionName
+        + "[" + functionVersion + "]3f1c9a7e5b2d4c6e8f0a1b2c3d4e5f60";
+  }
 
-    public SimulatorOptions withMode(SimulatorMode value) {
-        return new SimulatorOptions(value, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
+  String functionArn() {
+    return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;
+  }
 
-    public SimulatorOptions withExpectedExtensionName(String value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                value, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withShutdownBudget(Duration value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, value, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withInitTimeout(Duration value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, value, shutdownBudget, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withSequenceIdHeader(boolean value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, value, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withClassicRie(boolean value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, value,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withForcedSubscribeStatus(int status) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, OptionalInt.of(status), rejectInvokeOnFirstRegister,
-                freezeBetweenInvocations);
-    }
-
-    public SimulatorOptions withRejectInvokeOnFirstRegister(boolean value) {
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader,
-                classicRie, slowListenerThreshold, forcedSubscribeStatus, value, freezeBetweenInvocations);
-    }
-
-    /**
-     * Freezes the extension process for real (SIGSTOP, then SIGCONT after {@code value}) between invocations, after
-     * it called next and before the next event; zero (the default) only pauses telemetry delivery, as before.
-     */
-    public SimulatorOptions withFreezeBetweenInvocations(Duration value) {
-        if (value.isNegative()) {
-            throw new IllegalArgumentException("freeze must not be negative: " + value);
-        }
-        return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-                expectedExtensionName, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
-                slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister, value);
-    }
-
-    /** The log stream name, which the platform uses as {@code instanceId}. */
-    String instanceId() {
-        return java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().replace('-', '/') + "/" + functionName
-                + "[" + functionVersion + "]3f1c9a7e5b2d4c6e8f0a1b2c3d4e5f60";
-    }
-
-    String functionArn() {
-        return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;
-    }
-
-    String initializationType() {
-        return mode == SimulatorMode.MANAGED_INSTANCES ? "lambda-managed-instances" : "on-demand";
-    }
+  String initializationType() {
+    return mode == SimulatorMode.MANAGED_INSTANCES ? "lambda-managed-instances" : "on-demand";
+  }
 }

@@ -16,17 +16,17 @@ import java.util.List;
  * @param tcpPort       TCP destination port, or 0 for HTTP
  */
 record Subscription(String extensionName, String schemaVersion, List<String> types, int maxItems, int maxBytes,
-        int timeoutMs, URI httpTarget, int tcpPort) {
+    int timeoutMs, URI httpTarget, int tcpPort) {
 
-    Subscription {
-        types = List.copyOf(types);
-    }
+  Subscription {
+    types = List.copyOf(types);
+  }
 
-    boolean wants(PlatformEvents.Event event) {
-        return types.contains(event.category());
-    }
+  boolean wants(PlatformEvents.Event event) {
+    return types.contains(event.category());
+  }
 
-    String destination() {
-        return httpTarget != null ? httpTarget.toString() : "tcp://127.0.0.1:" + tcpPort;
-    }
+  String destination() {
+    return httpTarget != null ? httpTarget.toString() : "tcp://127.0.0.1:" + tcpPort;
+  }
 }
