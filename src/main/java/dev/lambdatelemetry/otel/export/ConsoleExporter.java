@@ -21,12 +21,28 @@ final class ConsoleExporter {
 
   private ConsoleExporter() {}
 
-  /** Spans, one line each. */
-  static final class Spans implements SpanExporter {
-    private final PrintStream out;
+  /** What the three exporters share: the stream, and flush/shutdown that only flush it. */
+  private abstract static class Printer {
+    final PrintStream out;
 
-    Spans(PrintStream out) {
+    Printer(PrintStream out) {
       this.out = out;
+    }
+
+    public CompletableResultCode flush() {
+      out.flush();
+      return CompletableResultCode.ofSuccess();
+    }
+
+    public CompletableResultCode shutdown() {
+      return flush();
+    }
+  }
+
+  /** Spans, one line each. */
+  static final class Spans extends Printer implements SpanExporter {
+    Spans(PrintStream out) {
+      super(out);
     }
 
     @Override
@@ -40,25 +56,12 @@ final class ConsoleExporter {
       }
       return CompletableResultCode.ofSuccess();
     }
-
-    @Override
-    public CompletableResultCode flush() {
-      out.flush();
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return flush();
-    }
   }
 
   /** Log records, one line each (newlines in bodies escaped). */
-  static final class Logs implements LogRecordExporter {
-    private final PrintStream out;
-
+  static final class Logs extends Printer implements LogRecordExporter {
     Logs(PrintStream out) {
-      this.out = out;
+      super(out);
     }
 
     @Override
@@ -71,25 +74,12 @@ final class ConsoleExporter {
       }
       return CompletableResultCode.ofSuccess();
     }
-
-    @Override
-    public CompletableResultCode flush() {
-      out.flush();
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return flush();
-    }
   }
 
   /** Metrics, one line each with their points. */
-  static final class Metrics implements MetricExporter {
-    private final PrintStream out;
-
+  static final class Metrics extends Printer implements MetricExporter {
     Metrics(PrintStream out) {
-      this.out = out;
+      super(out);
     }
 
     @Override
@@ -103,17 +93,6 @@ final class ConsoleExporter {
     @Override
     public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
       return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      out.flush();
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return flush();
     }
   }
 }

@@ -147,7 +147,7 @@ public final class ExtensionProcess implements AutoCloseable {
   public void freezeFor(Duration duration) throws IOException, InterruptedException {
     suspend();
     try {
-      Thread.sleep(duration.toMillis());
+      SimulatedTime.pass(duration);
     } finally {
       resume();
     }

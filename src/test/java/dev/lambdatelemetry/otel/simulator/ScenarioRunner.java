@@ -119,9 +119,9 @@ final class ScenarioRunner {
     }
     // The runtime starts once every extension registered, and initialises while they finish their own init.
     long runtimeMs = scenario.runtimeInit().toMillis();
-    Thread.sleep(runtimeMs / 2);
+    SimulatedTime.pass(Duration.ofMillis(runtimeMs / 2));
     bus.publish(events.functionText(Instant.now(), null, "INFO", "Loaded configuration (3 keys) from SSM"));
-    Thread.sleep(runtimeMs - runtimeMs / 2);
+    SimulatedTime.pass(Duration.ofMillis(runtimeMs - runtimeMs / 2));
     bus.publish(events.initRuntimeDone(Instant.now(), "init", "success", null));
     for (RegisteredExtension extension : registry.all()) {
       boolean ready = extension.awaitNextCalls(1, deadline);
@@ -224,10 +224,7 @@ final class ScenarioRunner {
     try {
       process.suspend();
       afterInvocation.accept(finished);
-      long left = freeze.toNanos() - (System.nanoTime() - suspended);
-      if (left > 0) {
-        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-      }
+      SimulatedTime.passUntil(suspended + freeze.toNanos());
     } catch (java.io.IOException e) {
       recorder.violation("could not freeze the extension process: " + e);
     } finally {
@@ -248,7 +245,7 @@ final class ScenarioRunner {
     long pauseMs = lines == 0 ? 0 : spec.runtimeDuration().toMillis() / (lines + 1);
     for (int line = 0; line < lines; line++) {
       if (pauseMs > 0 && lines < 50) {
-        Thread.sleep(pauseMs);
+        SimulatedTime.pass(Duration.ofMillis(pauseMs));
       }
       bus.publish(functionLog(spec, requestId, line));
     }
@@ -256,19 +253,13 @@ final class ScenarioRunner {
       bus.publish(errorLog(spec, requestId));
     }
     if (spec.outcome() == InvocationSpec.Outcome.TIMEOUT) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left > 0) {
-        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-      }
+      SimulatedTime.passUntil(deadlineNanos);
       Instant now = Instant.now();
       bus.publish(events.runtimeDone(now, requestId, "timeout", null, tracing, List.of(),
           (System.nanoTime() - handlerStart) / NANOS_PER_MS, 0));
       return now;
     }
-    long remaining = spec.runtimeDuration().toNanos() - (System.nanoTime() - handlerStart);
-    if (remaining > 0) {
-      Thread.sleep(remaining / 1_000_000, (int) (remaining % 1_000_000));
-    }
+    SimulatedTime.passUntil(handlerStart + spec.runtimeDuration().toNanos());
     double totalMs = (System.nanoTime() - handlerStart) / NANOS_PER_MS;
     double latency = totalMs * 0.8;
     double responseDuration = 0.056;
@@ -298,12 +289,12 @@ final class ScenarioRunner {
         starts.add(start);
         tracings.add(tracing);
         bus.publish(events.start(start, requestId, tracing));
-        Thread.sleep(2);
+        SimulatedTime.pass(Duration.ofMillis(2));
       }
       for (int k = 0; k < pair.size(); k++) {
         bus.publish(functionLog(pair.get(k), ids.get(k), 0));
       }
-      Thread.sleep(pair.get(0).runtimeDuration().toMillis());
+      SimulatedTime.pass(pair.get(0).runtimeDuration());
       for (int k = 0; k < pair.size(); k++) {
         Instant now = Instant.now();
         double durationMs = (now.toEpochMilli() - starts.get(k).toEpochMilli()) + 0.417;

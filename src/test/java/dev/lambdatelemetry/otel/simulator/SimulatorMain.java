@@ -209,7 +209,9 @@ public final class SimulatorMain {
    * figures measure the harness. Waits until this process's CPU time stops growing (a condition, with a
    * deadline), like a quiet platform would be.
    */
-  private static void settle() throws InterruptedException {
+  private static final Duration SETTLE_SAMPLE = Duration.ofMillis(100);
+
+  private static void settle() {
     java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
         .getOperatingSystemMXBean();
     if (!(os instanceof com.sun.management.OperatingSystemMXBean sun)) {
@@ -218,7 +220,8 @@ public final class SimulatorMain {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     long before = sun.getProcessCpuTime();
     while (System.nanoTime() < deadline) {
-      Thread.sleep(100); // sampling interval of the quiet check, not a wait for an event
+      // The quiet check samples this process's CPU time over one interval at a time.
+      java.util.concurrent.locks.LockSupport.parkNanos(SETTLE_SAMPLE.toNanos());
       long now = sun.getProcessCpuTime();
       if (now - before < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10)) {
         return;
