@@ -44,6 +44,8 @@ final class DeadlineHttpSender implements HttpSender {
             .executor(executor);
     if (config.getSslContext() != null) {
       builder.sslContext(config.getSslContext());
+    } else if ("http".equalsIgnoreCase(config.getEndpoint().getScheme())) {
+      builder.sslContext(PlainHttpOnly.context());
     }
     this.client = builder.build();
   }
