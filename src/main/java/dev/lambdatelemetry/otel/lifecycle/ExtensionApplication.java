@@ -1,6 +1,5 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.config.ConfigValidator;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.telemetry.SubscribeOutcome;
@@ -22,7 +21,6 @@ public class ExtensionApplication implements QuarkusApplication {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle");
 
   @Inject ExtensionConfig config;
-  @Inject ObjectMapper mapper;
   @Inject ExtensionComponents components;
 
   private final AtomicInteger exitCode = new AtomicInteger();
@@ -48,7 +46,7 @@ public class ExtensionApplication implements QuarkusApplication {
     try {
       components.start(registration);
       TelemetryApiClient telemetryApi =
-          new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"), mapper);
+          new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"));
       SubscribeOutcome outcome =
           telemetryApi.subscribe(
               registration.extensionId(), telemetryApi.subscriptionBody(config, managed));

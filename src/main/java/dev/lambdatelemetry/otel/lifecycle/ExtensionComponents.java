@@ -1,6 +1,5 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
@@ -48,7 +47,6 @@ public class ExtensionComponents {
   static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(2);
 
   @Inject ExtensionConfig config;
-  @Inject ObjectMapper mapper;
   @Inject OtelConfig otel;
 
   private final InvocationBarrier barrier = new InvocationBarrier();
@@ -125,7 +123,7 @@ public class ExtensionComponents {
             new LogTranslator()::translate,
             IdSource.secureRandom());
     processor =
-        new TelemetryProcessor(inboxInstance(), new BatchParser(mapper), converter::accept, barrier);
+        new TelemetryProcessor(inboxInstance(), new BatchParser(), converter::accept, barrier);
     processor.start();
     listenerMetrics = new ListenerMetrics(inboxInstance(), receiverInstance(), processor,
         java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));

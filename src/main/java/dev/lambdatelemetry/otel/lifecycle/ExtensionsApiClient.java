@@ -1,8 +1,10 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdatelemetry.otel.telemetry.JsonReader;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -94,22 +96,53 @@ public final class ExtensionsApiClient {
     if (a.status != 200) {
       throw failure("event/next", a, null);
     }
-    try {
-      JsonNode body = Json.MAPPER.readTree(a.body); // whatever the Content-Type: SHUTDOWN is text/plain
-      String type = body.path("eventType").asText("");
-      long deadlineMs = body.path("deadlineMs").asLong(0);
-      if ("SHUTDOWN".equalsIgnoreCase(type)) {
-        return new NextEvent.Shutdown(body.path("shutdownReason").asText("spindown"), deadlineMs);
-      }
-      JsonNode tracing = body.path("tracing").path("value");
-      return new NextEvent.Invoke(
-          body.path("requestId").asText(""),
-          deadlineMs,
-          body.path("invokedFunctionArn").asText(null),
-          tracing.isTextual() ? tracing.asText() : null);
-    } catch (IOException | RuntimeException e) {
-      throw new ExtensionsApiException("event/next answered an unreadable event: " + e, 200, null, e);
+    // Whatever the Content-Type: SHUTDOWN comes as text/plain.
+    if (!(JsonReader.parseOrNull(a.body) instanceof JsonObject body)) {
+      throw new ExtensionsApiException(
+          "event/next answered an unreadable event: " + preview(a.body),
+          200,
+          null,
+          null);
     }
+    String type = orElse(body.get("eventType"), "");
+    long deadlineMs = longOrZero(body.get("deadlineMs"));
+    if ("SHUTDOWN".equalsIgnoreCase(type)) {
+      return new NextEvent.Shutdown(orElse(body.get("shutdownReason"), "spindown"), deadlineMs);
+    }
+    JsonValue tracing = body.get("tracing");
+    return new NextEvent.Invoke(
+        orElse(body.get("requestId"), ""),
+        deadlineMs,
+        orElse(body.get("invokedFunctionArn"), null),
+        tracing == null ? null : textOrNull(tracing.get("value")));
+  }
+
+  /** The value as text (a string, number or boolean), or {@code otherwise} when absent or other. */
+  private static String orElse(JsonValue value, String otherwise) {
+    String text = value == null ? null : value.scalarText();
+    return text != null ? text : otherwise;
+  }
+
+  private static String preview(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    return text.isEmpty() ? "(empty)" : text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+
+  /** A number, or a numeric string, as a long; 0 when absent or not a number. */
+  private static long longOrZero(JsonValue value) {
+    if (value instanceof JsonNumber n) {
+      Long l = n.longValue();
+      return l != null ? l : (long) n.doubleValue();
+    }
+    try {
+      return value instanceof JsonString s ? Long.parseLong(s.value().trim()) : 0L;
+    } catch (NumberFormatException e) {
+      return 0L;
+    }
+  }
+
+  private static String textOrNull(JsonValue value) {
+    return value == null ? null : value.text();
   }
 
   /** Reports a failure after registering and before the first {@code next}; the caller then exits. */
@@ -162,12 +195,12 @@ public final class ExtensionsApiClient {
   private void postError(String path, String errorType, String message) {
     Map<String, String> headers = ids();
     headers.put(HEADER_ERROR_TYPE, errorType);
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("errorMessage", message == null ? "" : message);
-    body.put("errorType", errorType);
+    Map<String, JsonValue> members = new LinkedHashMap<>();
+    members.put("errorMessage", new JsonString(message == null ? "" : message));
+    members.put("errorType", new JsonString(errorType));
+    byte[] body = new JsonObject(members).toString().getBytes(StandardCharsets.UTF_8);
     try (RuntimeApiHttp.Call call = http.open()) {
-      Answer a = answer(call.exchange(
-          "POST", BASE_PATH + path, headers, Json.MAPPER.writeValueAsBytes(body), READ_TIMEOUT_MS));
+      Answer a = answer(call.exchange("POST", BASE_PATH + path, headers, body, READ_TIMEOUT_MS));
       if (a.status >= 300) {
         throw failure(path.substring(1), a, null);
       }
@@ -203,14 +236,6 @@ public final class ExtensionsApiClient {
   }
 
   private record Answer(int status, byte[] body) {}
-
-  /**
-   * Jackson, loaded on first use: {@link #register} runs before anything else and must not pay for
-   * it; by the first {@code next} Quarkus has loaded it anyway.
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-  }
 
   /**
    * Reads a top-level string field of a small flat JSON object without a JSON library, so that

@@ -2,17 +2,16 @@ package dev.lambdatelemetry.otel.telemetry;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lambdatelemetry.otel.telemetry.model.ExtensionState;
 import dev.lambdatelemetry.otel.telemetry.model.InitReport;
 import dev.lambdatelemetry.otel.telemetry.model.InitRuntimeDone;
 import dev.lambdatelemetry.otel.telemetry.model.InitStart;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.LogSource;
 import dev.lambdatelemetry.otel.telemetry.model.LogsDropped;
@@ -31,11 +30,9 @@ import dev.lambdatelemetry.otel.telemetry.model.Timestamps;
 import dev.lambdatelemetry.otel.telemetry.model.Tracing;
 import dev.lambdatelemetry.otel.telemetry.model.Unknown;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
@@ -75,21 +72,9 @@ import org.jboss.logging.Logger;
 public final class BatchParser {
 
   private static final Logger LOG = Logger.getLogger(BatchParser.class);
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-  private final ObjectMapper mapper;
-
-  /**
-   * Creates a parser.
-   *
-   * @param mapper supplies the JSON factory (and its read constraints); its data-binding settings are
-   *     not used
-   */
-  public BatchParser(ObjectMapper mapper) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-  }
+  /** Creates a parser (Jackson's streaming factory with its default read constraints). */
+  public BatchParser() {}
 
   /**
    * Parses one HTTP POST body: a JSON array of {@code {time, type, record}} events. A single event
@@ -128,7 +113,7 @@ public final class BatchParser {
     }
     boolean malformedBody = false;
     boolean sawRoot = false;
-    try (JsonParser p = mapper.getFactory().createParser(body)) {
+    try (JsonParser p = JsonReader.parser(body)) {
       JsonToken token;
       while ((token = p.nextToken()) != null) {
         sawRoot = true;
@@ -162,14 +147,14 @@ public final class BatchParser {
     }
     String time = null;
     String type = null;
-    JsonNode record = null;
+    JsonValue record = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
         case "time" -> time = stringOrSkip(p, value);
         case "type" -> type = stringOrSkip(p, value);
-        case "record" -> record = readTree(p, value);
+        case "record" -> record = JsonReader.read(p, value);
         default -> p.skipChildren();
       }
     }
@@ -181,7 +166,7 @@ public final class BatchParser {
     if (instant == null) {
       instant = batch.receivedAt;
     }
-    TelemetryRecord typed = toRecord(type, record == null ? NullNode.getInstance() : record);
+    TelemetryRecord typed = toRecord(type, record == null ? JsonNull.INSTANCE : record);
     if (typed instanceof Unknown && isKnownPlatformType(type)) {
       batch.malformed("record has the wrong shape", type);
     }
@@ -194,43 +179,6 @@ public final class BatchParser {
     }
     p.skipChildren(); // an object or array where a string belongs
     return null;
-  }
-
-  /**
-   * Builds a tree for the value at the current token. Faster than {@code ObjectMapper.readTree} for
-   * the many small values of a batch (no deserialization context per call), and strings, the common
-   * case, cost one node.
-   */
-  private static JsonNode readTree(JsonParser p, JsonToken token) throws IOException {
-    return switch (token) {
-      case VALUE_STRING -> TextNode.valueOf(p.getText());
-      case START_OBJECT -> {
-        ObjectNode object = NODES.objectNode();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String name = p.currentName();
-          object.set(name, readTree(p, p.nextToken()));
-        }
-        yield object;
-      }
-      case START_ARRAY -> {
-        ArrayNode array = NODES.arrayNode();
-        JsonToken element;
-        while ((element = p.nextToken()) != JsonToken.END_ARRAY) {
-          array.add(readTree(p, element));
-        }
-        yield array;
-      }
-      case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-        case INT -> NODES.numberNode(p.getIntValue());
-        case LONG -> NODES.numberNode(p.getLongValue());
-        default -> NODES.numberNode(p.getBigIntegerValue());
-      };
-      case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
-      case VALUE_TRUE -> NODES.booleanNode(true);
-      case VALUE_FALSE -> NODES.booleanNode(false);
-      case VALUE_NULL -> NODES.nullNode();
-      default -> throw new IllegalStateException("unexpected token " + token);
-    };
   }
 
   private static boolean isKnownPlatformType(String type) {
@@ -252,7 +200,7 @@ public final class BatchParser {
   }
 
   /** The typed record, or {@link Unknown} for an unknown type or a record of the wrong shape. */
-  private static TelemetryRecord toRecord(String type, JsonNode r) {
+  private static TelemetryRecord toRecord(String type, JsonValue r) {
     switch (type) {
       case "function":
         return logLine(LogSource.FUNCTION, r);
@@ -261,7 +209,7 @@ public final class BatchParser {
       default:
         break;
     }
-    if (!r.isObject() || !isKnownPlatformType(type)) {
+    if (!(r instanceof JsonObject) || !isKnownPlatformType(type)) {
       return new Unknown(type, r);
     }
     return switch (type) {
@@ -286,7 +234,7 @@ public final class BatchParser {
           text(r, "phase"),
           text(r, "status"),
           text(r, "errorType"),
-          decimal(r.path("metrics").get("durationMs")),
+          decimal(member(r, "metrics", "durationMs")),
           spans(r));
       case "platform.start" -> hasRequestId(r)
           ? new Start(
@@ -301,8 +249,8 @@ public final class BatchParser {
               text(r, "requestId"),
               text(r, "status"),
               text(r, "errorType"),
-              decimal(r.path("metrics").get("durationMs")),
-              integer(r.path("metrics").get("producedBytes")),
+              decimal(member(r, "metrics", "durationMs")),
+              integer(member(r, "metrics", "producedBytes")),
               spans(r),
               tracing(r),
               text(r, "tenantId"))
@@ -329,7 +277,7 @@ public final class BatchParser {
       case "platform.restoreReport" -> new RestoreReport(
           text(r, "status"),
           text(r, "errorType"),
-          decimal(r.path("metrics").get("durationMs")),
+          decimal(member(r, "metrics", "durationMs")),
           spans(r));
       case "platform.extension" -> new ExtensionState(
           text(r, "name"), text(r, "state"), strings(r.get("events")), text(r, "errorType"));
@@ -344,29 +292,35 @@ public final class BatchParser {
   }
 
   /** String record → text; object → JSON log; anything else → its JSON text, so no line is lost. */
-  private static LogLine logLine(LogSource source, JsonNode r) {
-    if (r.isTextual()) {
-      return new LogLine(source, r.textValue(), null);
+  private static LogLine logLine(LogSource source, JsonValue r) {
+    if (r instanceof JsonString s) {
+      return new LogLine(source, s.value(), null);
     }
-    if (r.isObject()) {
-      return new LogLine(source, null, (ObjectNode) r);
+    if (r instanceof JsonObject o) {
+      return new LogLine(source, null, o);
     }
     return new LogLine(source, r.toString(), null);
   }
 
-  private static boolean hasRequestId(JsonNode r) {
+  /** {@code r.outer.inner}, or null when either is absent. */
+  private static JsonValue member(JsonValue r, String outer, String inner) {
+    JsonValue o = r.get(outer);
+    return o == null ? null : o.get(inner);
+  }
+
+  private static boolean hasRequestId(JsonValue r) {
     String requestId = text(r, "requestId");
     return requestId != null && !requestId.isEmpty();
   }
 
   /** The 2022 docs called it {@code runtimeArn}; standalone RAPID emits both keys. */
-  private static String runtimeVersionArn(JsonNode r) {
+  private static String runtimeVersionArn(JsonValue r) {
     String arn = text(r, "runtimeVersionArn");
     return arn != null ? arn : text(r, "runtimeArn");
   }
 
-  private static ReportMetrics reportMetrics(JsonNode m) {
-    if (m == null || !m.isObject()) {
+  private static ReportMetrics reportMetrics(JsonValue m) {
+    if (!(m instanceof JsonObject)) {
       return ReportMetrics.EMPTY;
     }
     return new ReportMetrics(
@@ -379,23 +333,22 @@ public final class BatchParser {
         integer(m.get("billedRestoreDurationMs")));
   }
 
-  private static Tracing tracing(JsonNode r) {
-    JsonNode t = r.get("tracing");
-    if (t == null || !t.isObject()) {
+  private static Tracing tracing(JsonValue r) {
+    JsonValue t = r.get("tracing");
+    if (!(t instanceof JsonObject)) {
       return null;
     }
     return new Tracing(text(t, "spanId"), text(t, "type"), text(t, "value"));
   }
 
   /** The valid elements of {@code spans[]}; see the class comment for what is dropped. */
-  private static List<SpanRecord> spans(JsonNode r) {
-    JsonNode spans = r.get("spans");
-    if (spans == null || !spans.isArray() || spans.isEmpty()) {
+  private static List<SpanRecord> spans(JsonValue r) {
+    if (!(r.get("spans") instanceof JsonArray spans) || spans.elements().isEmpty()) {
       return List.of();
     }
-    List<SpanRecord> out = new ArrayList<>(spans.size());
-    for (JsonNode s : spans) {
-      String name = s.isObject() ? text(s, "name") : null;
+    List<SpanRecord> out = new ArrayList<>(spans.elements().size());
+    for (JsonValue s : spans.elements()) {
+      String name = s instanceof JsonObject ? text(s, "name") : null;
       Instant start = name == null ? null : Timestamps.parse(text(s, "start"));
       Double duration = start == null ? null : decimal(s.get("durationMs"));
       if (name == null || name.isEmpty() || start == null || duration == null || duration < 0) {
@@ -407,41 +360,35 @@ public final class BatchParser {
     return List.copyOf(out);
   }
 
-  private static List<String> strings(JsonNode array) {
-    if (array == null || !array.isArray() || array.isEmpty()) {
+  private static List<String> strings(JsonValue value) {
+    if (!(value instanceof JsonArray array) || array.elements().isEmpty()) {
       return List.of();
     }
-    List<String> out = new ArrayList<>(array.size());
-    for (JsonNode e : array) {
-      if (e.isTextual()) {
-        out.add(e.textValue());
+    List<String> out = new ArrayList<>(array.elements().size());
+    for (JsonValue e : array.elements()) {
+      if (e instanceof JsonString s) {
+        out.add(s.value());
       }
     }
     return List.copyOf(out);
   }
 
   /** A string field; a number or boolean is accepted as its text, anything else is absent. */
-  private static String text(JsonNode r, String field) {
-    JsonNode v = r.get(field);
-    if (v == null) {
-      return null;
-    }
-    if (v.isTextual()) {
-      return v.textValue();
-    }
-    return v.isNumber() || v.isBoolean() ? v.asText() : null;
+  private static String text(JsonValue r, String field) {
+    JsonValue v = r.get(field);
+    return v == null ? null : v.scalarText();
   }
 
   /** A decimal from a number or numeric string; null when absent, non-numeric or non-finite. */
-  private static Double decimal(JsonNode v) {
+  private static Double decimal(JsonValue v) {
     if (v == null) {
       return null;
     }
     double d;
-    if (v.isNumber()) {
-      d = v.doubleValue();
-    } else if (v.isTextual()) {
-      d = parseDouble(v.textValue().trim());
+    if (v instanceof JsonNumber n) {
+      d = n.doubleValue();
+    } else if (v instanceof JsonString s) {
+      d = parseDouble(s.value().trim());
     } else {
       return null;
     }
@@ -449,19 +396,15 @@ public final class BatchParser {
   }
 
   /** An integer from {@code 694}, {@code 694.0} or {@code "694"}; fractions round to nearest. */
-  private static Long integer(JsonNode v) {
+  private static Long integer(JsonValue v) {
     if (v == null) {
       return null;
     }
-    if (v.isIntegralNumber()) {
-      if (v.isBigInteger()) {
-        BigInteger b = v.bigIntegerValue();
-        return b.compareTo(LONG_MIN) < 0 || b.compareTo(LONG_MAX) > 0 ? null : b.longValue();
-      }
-      return v.longValue();
+    if (v instanceof JsonNumber n && n.isIntegral()) {
+      return n.longValue(); // null beyond the long range
     }
-    if (v.isTextual()) {
-      String s = v.textValue().trim();
+    if (v instanceof JsonString text) {
+      String s = text.value().trim();
       if (!s.isEmpty() && s.length() <= 18 && isPlainInteger(s)) {
         return Long.parseLong(s); // the common case, without a Double detour
       }

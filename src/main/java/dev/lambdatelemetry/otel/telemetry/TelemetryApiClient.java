@@ -1,9 +1,11 @@
 package dev.lambdatelemetry.otel.telemetry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,8 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Client of the Lambda Telemetry API: {@code PUT /2022-07-01/telemetry}. The path version stays
@@ -31,43 +35,44 @@ public final class TelemetryApiClient {
   private static final int READ_TIMEOUT_MS = 5_000;
 
   private final String url;
-  private final ObjectMapper mapper;
 
   /**
    * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
    */
-  public TelemetryApiClient(String runtimeApi, ObjectMapper mapper) {
+  public TelemetryApiClient(String runtimeApi) {
     this.url = "http://" + runtimeApi + PATH;
-    this.mapper = mapper;
   }
 
   /** Builds the subscription body for this configuration. */
-  public ObjectNode subscriptionBody(ExtensionConfig config, boolean managedInstances) {
+  public JsonObject subscriptionBody(ExtensionConfig config, boolean managedInstances) {
     ExtensionConfig.Subscription s = config.subscription();
-    ObjectNode body = mapper.createObjectNode();
+    Map<String, JsonValue> body = new LinkedHashMap<>();
     body.put(
         "schemaVersion",
-        s.schemaVersion().orElse(managedInstances ? SCHEMA_MANAGED_INSTANCES : SCHEMA_DEFAULT));
-    body.putArray("types").addAll(s.types().stream().map(body::textNode).toList());
-    ObjectNode buffering = body.putObject("buffering");
-    buffering.put("maxItems", s.buffering().maxItems());
-    buffering.put("maxBytes", s.buffering().maxBytes());
-    buffering.put("timeoutMs", s.buffering().timeoutMs());
-    ObjectNode destination = body.putObject("destination");
+        new JsonString(
+            s.schemaVersion().orElse(managedInstances ? SCHEMA_MANAGED_INSTANCES : SCHEMA_DEFAULT)));
+    body.put("types", new JsonArray(s.types().stream().<JsonValue>map(JsonString::new).toList()));
+    Map<String, JsonValue> buffering = new LinkedHashMap<>();
+    buffering.put("maxItems", JsonNumber.of(s.buffering().maxItems()));
+    buffering.put("maxBytes", JsonNumber.of(s.buffering().maxBytes()));
+    buffering.put("timeoutMs", JsonNumber.of(s.buffering().timeoutMs()));
+    body.put("buffering", new JsonObject(buffering));
+    Map<String, JsonValue> destination = new LinkedHashMap<>();
     ExtensionConfig.Listener l = config.listener();
     if (l.protocol() == ExtensionConfig.Protocol.TCP) {
-      destination.put("protocol", "TCP");
-      destination.put("port", l.port());
+      destination.put("protocol", new JsonString("TCP"));
+      destination.put("port", JsonNumber.of(l.port()));
     } else {
-      destination.put("protocol", "HTTP");
+      destination.put("protocol", new JsonString("HTTP"));
       String path = l.path().startsWith("/") ? l.path() : "/" + l.path();
-      destination.put("URI", "http://" + SANDBOX_HOST + ":" + l.port() + path);
+      destination.put("URI", new JsonString("http://" + SANDBOX_HOST + ":" + l.port() + path));
     }
-    return body;
+    body.put("destination", new JsonObject(destination));
+    return new JsonObject(body);
   }
 
   /** Sends the subscription; never throws. */
-  public SubscribeOutcome subscribe(String extensionId, ObjectNode body) {
+  public SubscribeOutcome subscribe(String extensionId, JsonObject body) {
     try {
       HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
       c.setRequestMethod("PUT");
@@ -76,7 +81,7 @@ public final class TelemetryApiClient {
       c.setRequestProperty(HEADER_IDENTIFIER, extensionId);
       c.setRequestProperty("Content-Type", "application/json");
       c.setDoOutput(true);
-      byte[] bytes = mapper.writeValueAsBytes(body);
+      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
       c.setFixedLengthStreamingMode(bytes.length);
       try (OutputStream out = c.getOutputStream()) {
         out.write(bytes);
@@ -87,9 +92,12 @@ public final class TelemetryApiClient {
       if (status == 200) {
         return new SubscribeOutcome.Subscribed();
       }
-      JsonNode json = parseQuietly(answer);
-      String errorType = json.path("errorType").asText(null);
-      String message = json.path("errorMessage").asText(answer);
+      JsonValue json = JsonReader.parseOrNull(answer);
+      String errorType = json == null ? null : textOf(json.get("errorType"));
+      String message = json == null ? null : textOf(json.get("errorMessage"));
+      if (message == null) {
+        message = answer;
+      }
       if (status == 202) {
         return new SubscribeOutcome.NotSupported(message);
       }
@@ -99,13 +107,8 @@ public final class TelemetryApiClient {
     }
   }
 
-  private JsonNode parseQuietly(String s) {
-    try {
-      JsonNode n = mapper.readTree(s);
-      return n == null ? mapper.missingNode() : n;
-    } catch (IOException | RuntimeException e) {
-      return mapper.missingNode();
-    }
+  private static String textOf(JsonValue value) {
+    return value == null ? null : value.scalarText();
   }
 
   private static String readAll(InputStream in) throws IOException {

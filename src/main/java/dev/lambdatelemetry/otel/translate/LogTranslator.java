@@ -1,8 +1,13 @@
 package dev.lambdatelemetry.otel.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdatelemetry.otel.telemetry.JsonReader;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonBoolean;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.Timestamps;
 import io.opentelemetry.api.common.AttributeKey;
@@ -17,7 +22,6 @@ import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,8 +85,6 @@ public final class LogTranslator {
   private static final List<String> NODE_ERROR_PREFIXES =
       List.of("Invoke Error \t", "Uncaught Exception \t", "Unhandled Promise Rejection \t");
   private static final long MAX_EPOCH_SECOND_IN_NANOS = Long.MAX_VALUE / 1_000_000_000L - 1;
-  /** Only for the rare Node error line; a plain mapper is enough to read a JSON tree. */
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * Translates one log line. Never throws for any content of {@code line}.
@@ -222,30 +224,27 @@ public final class LogTranslator {
   private static void readNodeError(String body, int messageStart, Draft draft) {
     for (String prefix : NODE_ERROR_PREFIXES) {
       if (body.startsWith(prefix, messageStart)) {
-        try {
-          JsonNode error = JSON.readTree(body.substring(messageStart + prefix.length()));
-          if (error != null && error.isObject()) {
-            draft.takeException(error, "stack");
-          }
-        } catch (Exception e) { // not JSON after all: the body alone carries it
-          return;
+        // Not JSON after all (null): the body alone carries it.
+        if (JsonReader.parseOrNull(body.substring(messageStart + prefix.length()))
+            instanceof JsonObject error) {
+          draft.takeException(error, "stack");
         }
         return;
       }
     }
   }
 
-  private static void readObject(ObjectNode record, Draft draft) {
+  private static void readObject(JsonObject record, Draft draft) {
     Instant timestamp = Timestamps.parse(textOf(record.get("timestamp")));
     if (timestamp != null && inNanosRange(timestamp)) {
       draft.timestampNanos = toEpochNanos(timestamp);
     }
-    JsonNode level = record.get("level");
-    if (level == null || level.isNull()) {
+    JsonValue level = record.get("level");
+    if (level == null || level instanceof JsonNull) {
       level = record.get("log_level");
     }
-    if (level != null && level.isValueNode() && !level.isNull()) {
-      draft.severityText = level.asText();
+    if (level != null && level.scalarText() != null) {
+      draft.severityText = level.scalarText();
       draft.severity = severity(draft.severityText);
     }
     String requestId = textOf(record.get("requestId"));
@@ -254,23 +253,20 @@ public final class LogTranslator {
     }
     draft.body = body(record);
     draft.takeException(record, "stackTrace");
-    JsonNode message = record.get("message");
-    if (message != null && message.isObject()) {
+    if (record.get("message") instanceof JsonObject message) {
       draft.takeException(message, "stackTrace"); // console.error(err) in Node's JSON format
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonValue> field : record.members().entrySet()) {
       if (!CONSUMED_KEYS.contains(field.getKey())) {
         putAttribute(draft.attributes, field.getKey(), field.getValue());
       }
     }
   }
 
-  private static Value<?> body(ObjectNode record) {
+  private static Value<?> body(JsonObject record) {
     for (String key : new String[] {"message", "msg", "errorMessage"}) {
-      JsonNode node = record.get(key);
-      if (node != null && !node.isNull()) {
+      JsonValue node = record.get(key);
+      if (node != null && !(node instanceof JsonNull)) {
         return toValue(node);
       }
     }
@@ -278,49 +274,48 @@ public final class LogTranslator {
   }
 
   /** A JSON value as an OpenTelemetry {@link Value}: maps and arrays kept as such, recursively. */
-  static Value<?> toValue(JsonNode node) {
-    if (node.isTextual()) {
-      return Value.of(node.textValue());
+  static Value<?> toValue(JsonValue node) {
+    if (node instanceof JsonString s) {
+      return Value.of(s.value());
     }
-    if (node.isBoolean()) {
-      return Value.of(node.booleanValue());
+    if (node instanceof JsonBoolean b) {
+      return Value.of(b.value());
     }
-    if (node.isIntegralNumber() && node.canConvertToLong()) {
-      return Value.of(node.longValue());
+    if (node instanceof JsonNumber n) {
+      Long l = n.longValue();
+      return l != null ? Value.of(l) : Value.of(n.doubleValue());
     }
-    if (node.isNumber()) {
-      return Value.of(node.doubleValue());
-    }
-    if (node.isObject()) {
-      KeyValue[] entries = new KeyValue[node.size()];
+    if (node instanceof JsonObject o) {
+      KeyValue[] entries = new KeyValue[o.members().size()];
       int i = 0;
-      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonValue> field : o.members().entrySet()) {
         entries[i++] = KeyValue.of(field.getKey(), toValue(field.getValue()));
       }
       return Value.of(entries);
     }
-    if (node.isArray()) {
-      List<Value<?>> elements = new ArrayList<>(node.size());
-      for (JsonNode element : node) {
+    if (node instanceof JsonArray a) {
+      List<Value<?>> elements = new ArrayList<>(a.elements().size());
+      for (JsonValue element : a.elements()) {
         elements.add(toValue(element));
       }
       return Value.of(elements);
     }
-    return Value.empty(); // null (and binary, which JSON text cannot produce)
+    return Value.empty(); // null
   }
 
-  private static void putAttribute(AttributesBuilder attributes, String key, JsonNode value) {
-    if (value.isTextual()) {
-      attributes.put(key, value.textValue());
-    } else if (value.isBoolean()) {
-      attributes.put(key, value.booleanValue());
-    } else if (value.isIntegralNumber() && value.canConvertToLong()) {
-      attributes.put(key, value.longValue());
-    } else if (value.isNumber()) {
-      attributes.put(key, value.doubleValue());
-    } else if (value.isContainerNode()) {
+  private static void putAttribute(AttributesBuilder attributes, String key, JsonValue value) {
+    if (value instanceof JsonString s) {
+      attributes.put(key, s.value());
+    } else if (value instanceof JsonBoolean b) {
+      attributes.put(key, b.value());
+    } else if (value instanceof JsonNumber n) {
+      Long l = n.longValue();
+      if (l != null) {
+        attributes.put(key, l);
+      } else {
+        attributes.put(key, n.doubleValue());
+      }
+    } else if (value instanceof JsonObject || value instanceof JsonArray) {
       attributes.put(key, value.toString());
     }
     // JSON null: no attribute
@@ -345,8 +340,8 @@ public final class LogTranslator {
     };
   }
 
-  private static String textOf(JsonNode node) {
-    return node != null && node.isTextual() ? node.textValue() : null;
+  private static String textOf(JsonValue node) {
+    return node == null ? null : node.text();
   }
 
   private static boolean inNanosRange(Instant instant) {
@@ -389,7 +384,7 @@ public final class LogTranslator {
     }
 
     /** Takes errorType, errorMessage and the stack from {@code error}; values already set win. */
-    void takeException(JsonNode error, String stackKey) {
+    void takeException(JsonObject error, String stackKey) {
       if (exceptionType == null) {
         exceptionType = textOf(error.get("errorType"));
       }
@@ -414,22 +409,19 @@ public final class LogTranslator {
     }
 
     /** A stack trace array joined with {@code \n}, or a string one as is. */
-    private static String stack(JsonNode node) {
-      if (node == null) {
-        return null;
+    private static String stack(JsonValue node) {
+      if (node instanceof JsonString s) {
+        return s.value();
       }
-      if (node.isTextual()) {
-        return node.textValue();
-      }
-      if (!node.isArray() || node.isEmpty()) {
+      if (!(node instanceof JsonArray frames) || frames.elements().isEmpty()) {
         return null;
       }
       StringBuilder joined = new StringBuilder();
-      for (JsonNode frame : node) {
+      for (JsonValue frame : frames.elements()) {
         if (joined.length() > 0) {
           joined.append('\n');
         }
-        joined.append(frame.isTextual() ? frame.textValue() : frame.toString());
+        joined.append(frame instanceof JsonString s ? s.value() : frame.toString());
       }
       return joined.toString();
     }

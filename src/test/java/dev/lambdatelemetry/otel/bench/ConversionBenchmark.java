@@ -1,6 +1,5 @@
 package dev.lambdatelemetry.otel.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
 import dev.lambdatelemetry.otel.telemetry.BatchParser.ParseResult;
 import dev.lambdatelemetry.otel.telemetry.model.TelemetryEvent;
@@ -65,7 +64,7 @@ public class ConversionBenchmark {
   @Param({"mix", "logHeavy"})
   public String body;
 
-  private final BatchParser parser = new BatchParser(new ObjectMapper());
+  private final BatchParser parser = new BatchParser();
   private final LogTranslator logTranslator = new LogTranslator();
   /** Long-lived as in production (one per environment): seeding from SecureRandom is not per batch. */
   private final IdSource ids = IdSource.secureRandom();

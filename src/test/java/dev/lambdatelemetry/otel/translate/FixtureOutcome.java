@@ -3,7 +3,6 @@ package dev.lambdatelemetry.otel.translate;
 import static dev.lambdatelemetry.otel.translate.LambdaAttributes.FAAS_INVOCATION_ID;
 import static dev.lambdatelemetry.otel.translate.LambdaAttributes.LOG_SOURCE;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
 import dev.lambdatelemetry.otel.telemetry.BatchParser.ParseResult;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
@@ -38,7 +37,6 @@ final class FixtureOutcome implements SignalSink {
       AttributeKey.stringKey("faas.name"), "fixture-fn",
       AttributeKey.stringKey("service.instance.id"), "initial-instance"));
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   final List<SpanData> spans = new ArrayList<>();
   final List<LogRecordData> logs = new ArrayList<>();
@@ -56,7 +54,7 @@ final class FixtureOutcome implements SignalSink {
 
   static FixtureOutcome run(ConverterOptions options, List<String> files) {
     FixtureOutcome outcome = new FixtureOutcome(options);
-    BatchParser parser = new BatchParser(MAPPER);
+    BatchParser parser = new BatchParser();
     for (String file : files) {
       ParseResult result = parser.parse(read(file), RECEIVED);
       outcome.parses.add(result);

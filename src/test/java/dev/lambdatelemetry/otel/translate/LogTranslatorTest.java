@@ -3,9 +3,9 @@ package dev.lambdatelemetry.otel.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
+import dev.lambdatelemetry.otel.telemetry.JsonReader;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.LogSource;
 import dev.lambdatelemetry.otel.telemetry.model.RuntimeDone;
@@ -38,7 +38,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class LogTranslatorTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant ENVELOPE = Instant.parse("2024-05-20T17:02:11.214Z");
   private static final Resource RESOURCE =
       Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "orders-api"));
@@ -483,7 +482,7 @@ class LogTranslatorTest {
         "malformed-elements.json", "managed-instances-interleaved.json", "nodejs-text-invoke-error.json",
         "provisioned-concurrency.json", "python-json-logs-unhandled-error.json", "python-text-logs-unhandled-error.json",
         "snapstart-restore.json", "timeout-and-suppressed-init.json")) {
-      List<TelemetryEvent> events = new BatchParser(JSON).parse(fixture(fixture), ENVELOPE).events();
+      List<TelemetryEvent> events = new BatchParser().parse(fixture(fixture), ENVELOPE).events();
       long logEvents = events.stream().filter(e -> e.record() instanceof LogLine).count();
       assertThat(translateFixture(fixture)).as(fixture).hasSize((int) logEvents)
           .allSatisfy(log -> assertThat(log.getBodyValue()).isNotNull());
@@ -494,7 +493,7 @@ class LogTranslatorTest {
 
   /** Translates every log event of a fixture, with the open invocation tracked like the converter will. */
   private List<LogRecordData> translateFixture(String name) {
-    List<TelemetryEvent> events = new BatchParser(JSON).parse(fixture(name), ENVELOPE).events();
+    List<TelemetryEvent> events = new BatchParser().parse(fixture(name), ENVELOPE).events();
     Map<String, InvocationContext> started = new HashMap<>();
     InvocationContext open = null;
     List<LogRecordData> out = new ArrayList<>();
@@ -526,11 +525,7 @@ class LogTranslatorTest {
   }
 
   private static LogLine objectLine(String json) {
-    try {
-      return new LogLine(LogSource.FUNCTION, null, (ObjectNode) JSON.readTree(json));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new LogLine(LogSource.FUNCTION, null, (JsonObject) JsonReader.parseOrNull(json));
   }
 
   private static long nanos(String instant) {

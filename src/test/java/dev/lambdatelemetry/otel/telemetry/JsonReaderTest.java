@@ -1,0 +1,97 @@
+package dev.lambdatelemetry.otel.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonBoolean;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonReaderTest {
+
+  @Test
+  void readsEveryKindOfValueKeepingMemberOrder() {
+    JsonValue v = JsonReader.parseOrNull(
+        "{\"z\":\"s\",\"a\":1,\"big\":123456789012345678901234567890,\"d\":2.5,\"t\":true,"
+            + "\"f\":false,\"n\":null,\"arr\":[1,\"x\",{}],\"o\":{\"k\":-7}}");
+
+    assertThat(v).isInstanceOf(JsonObject.class);
+    JsonObject o = (JsonObject) v;
+    assertThat(o.members().keySet()).containsExactly("z", "a", "big", "d", "t", "f", "n", "arr", "o");
+    assertThat(o.get("z")).isEqualTo(new JsonString("s"));
+    assertThat(o.get("a")).isEqualTo(JsonNumber.of(1));
+    assertThat(o.get("big"))
+        .isEqualTo(new JsonNumber(new BigInteger("123456789012345678901234567890")));
+    assertThat(((JsonNumber) o.get("big")).longValue()).isNull();
+    assertThat(((JsonNumber) o.get("big")).isIntegral()).isTrue();
+    assertThat(o.get("d")).isEqualTo(new JsonNumber(2.5));
+    assertThat(((JsonNumber) o.get("d")).longValue()).isNull();
+    assertThat(o.get("t")).isEqualTo(new JsonBoolean(true));
+    assertThat(o.get("f")).isEqualTo(new JsonBoolean(false));
+    assertThat(o.get("n")).isEqualTo(JsonNull.INSTANCE);
+    assertThat(o.get("arr"))
+        .isEqualTo(new JsonArray(List.of(JsonNumber.of(1), new JsonString("x"), JsonObject.of(Map.of()))));
+    assertThat(o.get("o").get("k")).isEqualTo(JsonNumber.of(-7));
+    assertThat(o.get("missing")).isNull();
+    assertThat(o.get("z").get("anything")).isNull();
+  }
+
+  @Test
+  void aLongRangeIntegerIsALong() {
+    assertThat(((JsonNumber) JsonReader.parseOrNull("9223372036854775807")).longValue())
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(((JsonNumber) JsonReader.parseOrNull("-9223372036854775808")).longValue())
+        .isEqualTo(Long.MIN_VALUE);
+    assertThat(((JsonNumber) JsonReader.parseOrNull("9223372036854775808")).longValue()).isNull();
+  }
+
+  @Test
+  void aLaterDuplicateMemberWins() {
+    assertThat(JsonReader.parseOrNull("{\"a\":1,\"a\":2}").get("a")).isEqualTo(JsonNumber.of(2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "{\"a\":", "[1,2", "{} {}", "[] x", "not json", "{'a':1}"})
+  void anythingButExactlyOneWellFormedValueIsNull(String text) {
+    assertThat(JsonReader.parseOrNull(text)).isNull();
+  }
+
+  @Test
+  void invalidUtf8IsNullNotAnException() {
+    assertThat(JsonReader.parseOrNull(new byte[] {'"', (byte) 0xC3, (byte) 0x28, '"'})).isNull();
+    assertThat(JsonReader.parseOrNull((byte[]) null)).isNull();
+  }
+
+  @Test
+  void toStringIsCompactJsonThatReadsBackToTheSameTree() {
+    String text = "{\"msg\":\"quote \\\" backslash \\\\ tab \\t newline \\n bell \\u0007 é ✓\","
+        + "\"n\":[1,2.5,null,true],\"o\":{}}";
+    JsonValue v = JsonReader.parseOrNull(text);
+
+    assertThat(v.toString()).isEqualTo(text);
+    assertThat(JsonReader.parseOrNull(v.toString())).isEqualTo(v);
+    assertThat(JsonReader.parseOrNull(v.toString().getBytes(StandardCharsets.UTF_8))).isEqualTo(v);
+  }
+
+  @Test
+  void scalarTextIsTheTextOfStringsNumbersAndBooleansOnly() {
+    assertThat(new JsonString("x").scalarText()).isEqualTo("x");
+    assertThat(JsonNumber.of(42).scalarText()).isEqualTo("42");
+    assertThat(new JsonNumber(30.0).scalarText()).isEqualTo("30.0");
+    assertThat(new JsonBoolean(true).scalarText()).isEqualTo("true");
+    assertThat(JsonNull.INSTANCE.scalarText()).isNull();
+    assertThat(JsonReader.parseOrNull("[1]").scalarText()).isNull();
+    assertThat(JsonReader.parseOrNull("{}").scalarText()).isNull();
+    assertThat(JsonNumber.of(42).text()).isNull();
+  }
+}
