@@ -48,10 +48,12 @@ public final class ConfigValidator {
     if (c.inbox().maxBatches() < 1) {
       p.add(PREFIX + "inbox.max-batches must be at least 1, was " + c.inbox().maxBatches());
     }
-    if (c.inbox().maxBytes() < b.maxBytes() * 2L) {
-      p.add(PREFIX + "inbox.max-bytes must hold at least two batches (2 x max-bytes = "
-          + b.maxBytes() * 2L + "), was " + c.inbox().maxBytes());
-    }
+    c.inbox().maxBytes().ifPresent(bytes -> {
+      if (bytes < b.maxBytes() * 2L) {
+        p.add(PREFIX + "inbox.max-bytes must hold at least two batches (2 x max-bytes = "
+            + b.maxBytes() * 2L + "), was " + bytes);
+      }
+    });
     if (c.invoke().maxWait().isNegative() || c.invoke().deadlineMargin().isNegative()) {
       p.add(PREFIX + "invoke.max-wait and invoke.deadline-margin must not be negative");
     }

@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.config;
 
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /** Export pipeline settings ({@code lambda-telemetry.export.*}). */
 public interface ExportConfig {
@@ -42,9 +43,11 @@ public interface ExportConfig {
 
   /** Bounds of the pending queues; when one is full the oldest item is dropped and counted. */
   interface Queue {
-    /** Estimated MiB of pending spans, and separately of pending logs, held at most. */
-    @WithDefault("8")
-    int maxMib();
+    /**
+     * Estimated MiB of pending spans, and separately of pending logs, held at most; when absent, a
+     * quarter of the heap each within [1, 8] MiB ({@link MemoryBudget}).
+     */
+    OptionalInt maxMib();
 
     /** Pending spans held at most. */
     @WithDefault("20000")

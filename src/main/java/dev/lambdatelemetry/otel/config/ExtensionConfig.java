@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The extension's own settings. Every property can also be given as an environment variable
@@ -102,9 +103,11 @@ public interface ExtensionConfig {
     @WithDefault("64")
     int maxBatches();
 
-    /** Bytes of batch bodies held at most. */
-    @WithDefault("16777216")
-    long maxBytes();
+    /**
+     * Bytes of batch bodies held at most; when absent, an eighth of the heap within [two batches,
+     * 16 MiB] ({@link MemoryBudget}).
+     */
+    OptionalLong maxBytes();
   }
 
   /** How long an INVOKE may wait for its {@code platform.runtimeDone}. */

@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.ExportConfig;
+import dev.lambdatelemetry.otel.config.MemoryBudget;
 import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
@@ -75,7 +76,6 @@ public final class ExportPipeline implements SignalSink {
   /** Kept between a request's own timeout and the flush deadline, for the cancel and bookkeeping. */
   private static final Duration DEADLINE_SLACK = Duration.ofMillis(1);
 
-  private static final long BYTES_PER_MIB = 1_048_576L;
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
   private static final String THREAD_NAME = "lambda-telemetry-export";
@@ -139,8 +139,8 @@ public final class ExportPipeline implements SignalSink {
     this.maxAttempts = positive("lambda-telemetry.export.retry.max-attempts", export.retry().maxAttempts());
     this.initialBackoff = export.retry().initialBackoff();
     this.maxBackoff = export.retry().maxBackoff();
-    long maxBytes =
-        positive("lambda-telemetry.export.queue.max-mib", export.queue().maxMib()) * BYTES_PER_MIB;
+    export.queue().maxMib().ifPresent(mib -> positive("lambda-telemetry.export.queue.max-mib", mib));
+    long maxBytes = MemoryBudget.queueBytes(export, MemoryBudget.maxHeap());
     this.spans =
         new PendingQueue<>(
             positive("lambda-telemetry.export.queue.max-spans", export.queue().maxSpans()),

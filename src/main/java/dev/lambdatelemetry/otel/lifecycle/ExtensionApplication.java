@@ -2,8 +2,6 @@ package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ConfigValidator;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
-import dev.lambdatelemetry.otel.telemetry.SubscribeOutcome;
-import dev.lambdatelemetry.otel.telemetry.TelemetryApiClient;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;

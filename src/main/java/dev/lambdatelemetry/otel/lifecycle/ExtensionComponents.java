@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.config.MemoryBudget;
 import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.export.ExportPipeline;
@@ -151,7 +152,7 @@ public class ExtensionComponents {
               InetAddress.getByName(host),
               config.listener().port(),
               receiverInstance(),
-              (int) Math.min(Integer.MAX_VALUE, config.inbox().maxBytes()));
+              (int) Math.min(Integer.MAX_VALUE, inboxBytes()));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot listen on TCP port " + config.listener().port() + " (lambda-telemetry.listener.port)",
@@ -186,7 +187,7 @@ public class ExtensionComponents {
 
   private synchronized TelemetryInbox inboxInstance() {
     if (inbox == null) {
-      inbox = new TelemetryInbox(config.inbox().maxBatches(), config.inbox().maxBytes());
+      inbox = new TelemetryInbox(config.inbox().maxBatches(), inboxBytes());
     }
     return inbox;
   }
@@ -197,8 +198,12 @@ public class ExtensionComponents {
           new TelemetryReceiver(
               inboxInstance(),
               config.listener().path(),
-              (int) Math.min(Integer.MAX_VALUE, config.inbox().maxBytes()));
+              (int) Math.min(Integer.MAX_VALUE, inboxBytes()));
     }
     return receiver;
+  }
+
+  private long inboxBytes() {
+    return MemoryBudget.inboxBytes(config, MemoryBudget.maxHeap());
   }
 }

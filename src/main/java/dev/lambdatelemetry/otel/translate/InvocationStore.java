@@ -13,8 +13,12 @@ import java.util.Map;
  */
 final class InvocationStore {
 
-  /** How many emitted invocations are remembered: far more than can be in flight at once. */
-  static final int RECENT_CAPACITY = 1024;
+  /**
+   * How many emitted invocations are remembered: far more than can be in flight at once (a report
+   * comes at most a couple of batches late). Each costs ~1.5 KB of heap with its records, and the
+   * layer's heap is small: 1 024 of them were measured at ~1.5 MB of the ~10 MB live set.
+   */
+  static final int RECENT_CAPACITY = 256;
 
   /** How many INVOKE ARNs may wait for their platform.start. */
   static final int PENDING_ARN_CAPACITY = 64;

@@ -1,4 +1,4 @@
-package dev.lambdatelemetry.otel.telemetry;
+package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
@@ -6,12 +6,8 @@ import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
-import java.io.ByteArrayOutputStream;
+import dev.lambdatelemetry.otel.telemetry.JsonReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,16 +27,16 @@ public final class TelemetryApiClient {
   static final String SCHEMA_DEFAULT = "2022-12-13";
   static final String SCHEMA_MANAGED_INSTANCES = "2025-01-29";
 
-  private static final int CONNECT_TIMEOUT_MS = 2_000;
   private static final int READ_TIMEOUT_MS = 5_000;
 
-  private final String url;
+  /** The same plain-socket client as the Extensions API (not HttpURLConnection: fewer classes). */
+  private final RuntimeApiHttp http;
 
   /**
    * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
    */
   public TelemetryApiClient(String runtimeApi) {
-    this.url = "http://" + runtimeApi + PATH;
+    this.http = new RuntimeApiHttp(runtimeApi.trim());
   }
 
   /** Builds the subscription body for this configuration. */
@@ -73,22 +69,13 @@ public final class TelemetryApiClient {
 
   /** Sends the subscription; never throws. */
   public SubscribeOutcome subscribe(String extensionId, JsonObject body) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-      c.setRequestMethod("PUT");
-      c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-      c.setReadTimeout(READ_TIMEOUT_MS);
-      c.setRequestProperty(HEADER_IDENTIFIER, extensionId);
-      c.setRequestProperty("Content-Type", "application/json");
-      c.setDoOutput(true);
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      c.setFixedLengthStreamingMode(bytes.length);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(bytes);
-      }
-      int status = c.getResponseCode();
-      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      String answer = in == null ? "" : readAll(in);
+    try (RuntimeApiHttp.Call call = http.open()) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put(HEADER_IDENTIFIER, extensionId);
+      RuntimeApiHttp.Response r = call.exchange(
+          "PUT", PATH, headers, body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
+      int status = r.status();
+      String answer = new String(r.body(), StandardCharsets.UTF_8);
       if (status == 200) {
         return new SubscribeOutcome.Subscribed();
       }
@@ -109,13 +96,5 @@ public final class TelemetryApiClient {
 
   private static String textOf(JsonValue value) {
     return value == null ? null : value.scalarText();
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    try (in) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-      in.transferTo(out);
-      return out.toString(StandardCharsets.UTF_8);
-    }
   }
 }

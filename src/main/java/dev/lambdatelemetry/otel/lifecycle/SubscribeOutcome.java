@@ -1,4 +1,4 @@
-package dev.lambdatelemetry.otel.telemetry;
+package dev.lambdatelemetry.otel.lifecycle;
 
 /** How {@code PUT /2022-07-01/telemetry} was answered. */
 public sealed interface SubscribeOutcome {
