@@ -36,7 +36,7 @@
 set -euo pipefail
 
 readonly NAME=lambda-telemetry-otel
-readonly MODULES=java.base,java.logging,java.naming,java.net.http,jdk.unsupported,jdk.zipfs
+readonly MODULES=java.base,java.logging,java.naming,jdk.unsupported,jdk.zipfs
 readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.SimulatorMain
 
 die() { echo "build-layer: $*" >&2; exit 1; }

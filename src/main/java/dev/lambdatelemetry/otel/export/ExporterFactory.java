@@ -25,7 +25,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Builds each signal's exporter from {@link OtelSettings}: the OTel OTLP exporters over our {@link
- * DeadlineHttpSender} (http/protobuf) or {@link VertxGrpcSender} (grpc), handed in through a {@link
+ * SocketHttpSender} (http/protobuf) or {@link VertxGrpcSender} (grpc), handed in through a {@link
  * ComponentLoader}, so no ServiceLoader scan picks a sender and nothing is loaded reflectively; the
  * console printer; or nothing for {@code none}.
  */
@@ -68,7 +68,7 @@ final class ExporterFactory {
   }
 
   private static ComponentLoader senderLoader(InFlight inFlight, Executor executor) {
-    HttpSenderProvider provider = config -> new DeadlineHttpSender(config, inFlight, executor);
+    HttpSenderProvider provider = config -> new SocketHttpSender(config, inFlight, executor);
     return new ComponentLoader() {
       @Override
       public <T> Iterable<T> load(Class<T> type) {

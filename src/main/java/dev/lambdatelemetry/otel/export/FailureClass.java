@@ -3,8 +3,6 @@ package dev.lambdatelemetry.otel.export;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -48,7 +46,7 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
   static FailureClass of(Throwable failure) {
     Throwable t = failure;
     for (int depth = 0; t != null && depth < 5; depth++, t = t.getCause()) {
-      if (t instanceof DeadlineHttpSender.StatusException status) {
+      if (t instanceof SocketHttpSender.StatusException status) {
         return ofHttp(status.status(), status.retryAfter());
       }
       if (t instanceof GrpcStatusException grpc) {
@@ -79,16 +77,14 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
 
   static FailureClass ofException(Throwable t) {
     String detail = t == null ? "unknown failure" : t.getClass().getSimpleName() + ": " + t.getMessage();
-    if (t instanceof DeadlineHttpSender.DeadlineExceededException
+    if (t instanceof SocketHttpSender.DeadlineExceededException
         || t instanceof GrpcDeadlineExceeded) {
       return new FailureClass(Kind.NOT_SENT, Optional.empty(), detail);
     }
-    if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException) {
+    if (t instanceof ConnectException) { // refused, or no answer to connect / the TLS handshake
       return new FailureClass(Kind.RETRYABLE, Optional.empty(), detail);
     }
-    if (t instanceof HttpTimeoutException
-        || t instanceof CancellationException
-        || t instanceof java.io.InterruptedIOException) {
+    if (t instanceof CancellationException || t instanceof java.io.InterruptedIOException) {
       return new FailureClass(Kind.UNKNOWN, Optional.empty(), detail);
     }
     if (t instanceof IOException) {

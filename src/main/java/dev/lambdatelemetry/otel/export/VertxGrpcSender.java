@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An OTLP/gRPC sender on the Vert.x HTTP/2 client (h2c with prior knowledge, or TLS with ALPN), with the
- * same guarantees as {@link DeadlineHttpSender}: each call is bounded by the time left in the flush
+ * same guarantees as {@link SocketHttpSender}: each call is bounded by the time left in the flush
  * ({@link InFlight}, also sent as {@code grpc-timeout}), registered so that the pipeline can cancel it
  * (an HTTP/2 {@code RST_STREAM}), and never retried here: non-OK statuses are reported as {@link
  * GrpcStatusException} for the pipeline's {@link FailureClass}.

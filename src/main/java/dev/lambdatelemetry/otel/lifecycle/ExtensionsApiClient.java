@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
+import dev.lambdatelemetry.otel.http.Http1;
 import dev.lambdatelemetry.otel.telemetry.JsonReader;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
@@ -167,7 +168,7 @@ public final class ExtensionsApiClient {
     Answer a;
     String id;
     try (RuntimeApiHttp.Call call = http.open()) {
-      RuntimeApiHttp.Response r = call.exchange("POST", BASE_PATH + "/register", headers,
+      Http1.Response r = call.exchange("POST", BASE_PATH + "/register", headers,
           body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
       a = answer(r);
       id = r.header(HEADER_IDENTIFIER);
@@ -218,7 +219,7 @@ public final class ExtensionsApiClient {
     return headers;
   }
 
-  private static Answer answer(RuntimeApiHttp.Response r) {
+  private static Answer answer(Http1.Response r) {
     return new Answer(r.status(), r.body());
   }
 

@@ -1,16 +1,13 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
+import dev.lambdatelemetry.otel.http.Http1;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Locale;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,8 +21,6 @@ import java.util.Map;
 final class RuntimeApiHttp {
 
   private static final int CONNECT_TIMEOUT_MS = 2_000;
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
-  private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
   private final String host;
   private final int port;
@@ -43,14 +38,6 @@ final class RuntimeApiHttp {
       this.port = Integer.parseInt(hostPort.substring(colon + 1));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("AWS_LAMBDA_RUNTIME_API must be host:port, was " + hostPort);
-    }
-  }
-
-  /** An answer: status, headers with lower-case names, body. */
-  record Response(int status, Map<String, String> headers, byte[] body) {
-
-    String header(String name) {
-      return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
@@ -75,144 +62,26 @@ final class RuntimeApiHttp {
      *
      * @param readTimeoutMs 0 for none (the long poll)
      */
-    Response exchange(
+    Http1.Response exchange(
         String method, String path, Map<String, String> headers, byte[] body, int readTimeoutMs)
         throws IOException {
       socket.setSoTimeout(readTimeoutMs);
-      StringBuilder head = new StringBuilder(256)
-          .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-          .append("Host: ").append(host).append(':').append(port).append("\r\n")
-          .append("Connection: close\r\n");
-      headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+      List<Map.Entry<String, String>> all = new ArrayList<>(headers.entrySet());
       if (body != null) {
-        head.append("Content-Type: application/json\r\nContent-Length: ")
-            .append(body.length).append("\r\n");
-      } else if (!method.equals("GET")) {
-        head.append("Content-Length: 0\r\n");
+        all.add(Map.entry("Content-Type", "application/json"));
       }
-      head.append("\r\n");
       OutputStream out = socket.getOutputStream();
-      out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.write(Http1.head(method, host + ":" + port, path, all, body == null ? 0 : body.length, false));
       if (body != null) {
         out.write(body);
       }
       out.flush();
-      return read(new BufferedInputStream(socket.getInputStream(), 8192));
+      return Http1.read(new BufferedInputStream(socket.getInputStream(), 8192));
     }
 
     @Override
     public void close() throws IOException {
       socket.close();
     }
-  }
-
-  static Response read(InputStream in) throws IOException {
-    String statusLine = line(in);
-    String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-      throw new IOException("not an HTTP answer: " + statusLine);
-    }
-    int status;
-    try {
-      status = Integer.parseInt(parts[1]);
-    } catch (NumberFormatException e) {
-      throw new IOException("bad status line: " + statusLine, e);
-    }
-    Map<String, String> headers = new HashMap<>();
-    int headerBytes = 0;
-    for (String l = line(in); !l.isEmpty(); l = line(in)) {
-      headerBytes += l.length();
-      if (headerBytes > MAX_HEADER_BYTES) {
-        throw new IOException("headers too large");
-      }
-      int colon = l.indexOf(':');
-      if (colon > 0) {
-        headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-      }
-    }
-    byte[] body;
-    String length = headers.get("content-length");
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-      body = chunked(in);
-    } else if (length != null) {
-      int n;
-      try {
-        n = Integer.parseInt(length.trim());
-      } catch (NumberFormatException e) {
-        throw new IOException("bad Content-Length: " + length, e);
-      }
-      if (n < 0 || n > MAX_BODY_BYTES) {
-        throw new IOException("Content-Length out of range: " + n);
-      }
-      body = in.readNBytes(n);
-      if (body.length < n) {
-        throw new EOFException("body cut after " + body.length + " of " + n + " bytes");
-      }
-    } else {
-      body = readCapped(in); // Connection: close delimits the body
-    }
-    return new Response(status, headers, body);
-  }
-
-  private static byte[] chunked(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    while (true) {
-      String size = line(in);
-      int semi = size.indexOf(';');
-      int n;
-      try {
-        n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
-      } catch (NumberFormatException e) {
-        throw new IOException("bad chunk size: " + size, e);
-      }
-      if (n == 0) {
-        for (String l = line(in); !l.isEmpty(); l = line(in)) {
-          // trailers: none expected, ignored
-        }
-        return out.toByteArray();
-      }
-      if (out.size() + n > MAX_BODY_BYTES) {
-        throw new IOException("body too large");
-      }
-      byte[] chunk = in.readNBytes(n);
-      if (chunk.length < n) {
-        throw new EOFException("chunk cut");
-      }
-      out.write(chunk);
-      line(in); // the CRLF after the chunk
-    }
-  }
-
-  private static byte[] readCapped(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = in.read(buf)) != -1) {
-      if (out.size() + n > MAX_BODY_BYTES) {
-        throw new IOException("body too large");
-      }
-      out.write(buf, 0, n);
-    }
-    return out.toByteArray();
-  }
-
-  /** One CRLF- (or LF-) terminated line, without the terminator. */
-  private static String line(InputStream in) throws IOException {
-    StringBuilder b = new StringBuilder(64);
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\n') {
-        int len = b.length();
-        if (len > 0 && b.charAt(len - 1) == '\r') {
-          b.setLength(len - 1);
-        }
-        return b.toString();
-      }
-      if (b.length() > MAX_HEADER_BYTES) {
-        throw new IOException("line too long");
-      }
-      b.append((char) c);
-    }
-    throw new EOFException("connection closed mid-answer");
   }
 }

@@ -6,6 +6,7 @@ import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.http.Http1;
 import dev.lambdatelemetry.otel.telemetry.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class TelemetryApiClient {
     try (RuntimeApiHttp.Call call = http.open()) {
       Map<String, String> headers = new LinkedHashMap<>();
       headers.put(HEADER_IDENTIFIER, extensionId);
-      RuntimeApiHttp.Response r = call.exchange(
+      Http1.Response r = call.exchange(
           "PUT", PATH, headers, body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
       int status = r.status();
       String answer = new String(r.body(), StandardCharsets.UTF_8);

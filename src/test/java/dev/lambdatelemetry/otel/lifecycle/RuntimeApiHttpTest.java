@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import dev.lambdatelemetry.otel.http.Http1;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,13 +41,13 @@ class RuntimeApiHttpTest {
   @ParameterizedTest
   @MethodSource("answers")
   void read_everyBodyFraming_givesTheBody(String wire, String body) throws IOException {
-    RuntimeApiHttp.Response r = RuntimeApiHttp.read(in(wire));
+    Http1.Response r = Http1.read(in(wire));
     assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(body);
   }
 
   @Test
   void read_headersAreCaseInsensitive() throws IOException {
-    RuntimeApiHttp.Response r = RuntimeApiHttp.read(
+    Http1.Response r = Http1.read(
         in("HTTP/1.1 200 OK\r\nlambda-extension-identifier: abc\r\nContent-Length: 0\r\n\r\n"));
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Lambda-Extension-Identifier")).isEqualTo("abc");
@@ -54,11 +55,11 @@ class RuntimeApiHttpTest {
 
   @Test
   void read_cutOrGarbledAnswers_failWithAnIoException() {
-    assertThatThrownBy(() -> RuntimeApiHttp.read(in("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")))
+    assertThatThrownBy(() -> Http1.read(in("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")))
         .isInstanceOf(EOFException.class);
-    assertThatThrownBy(() -> RuntimeApiHttp.read(in("SSH-2.0-OpenSSH\r\n\r\n")))
+    assertThatThrownBy(() -> Http1.read(in("SSH-2.0-OpenSSH\r\n\r\n")))
         .isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> RuntimeApiHttp.read(in("HTTP/1.1 200 OK\r\nContent-Le")))
+    assertThatThrownBy(() -> Http1.read(in("HTTP/1.1 200 OK\r\nContent-Le")))
         .isInstanceOf(EOFException.class);
   }
 
@@ -86,7 +87,7 @@ class RuntimeApiHttpTest {
         }
       });
       RuntimeApiHttp http = new RuntimeApiHttp("127.0.0.1:" + server.getLocalPort());
-      RuntimeApiHttp.Response r;
+      Http1.Response r;
       try (RuntimeApiHttp.Call call = http.open()) {
         r = call.exchange("POST", "/2020-01-01/extension/register",
             Map.of("Lambda-Extension-Name", "x"), "{\"events\":[]}".getBytes(StandardCharsets.UTF_8),

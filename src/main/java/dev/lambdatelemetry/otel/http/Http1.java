@@ -1,0 +1,186 @@
+package dev.lambdatelemetry.otel.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The HTTP/1.1 wire format, as much as the extension needs to talk to the local Runtime API and to
+ * an OTLP collector over a plain (or TLS) socket: a request head, and an answer read with its
+ * framing (Content-Length, chunked, or the end of the connection).
+ *
+ * <p>Why not a JDK client: {@code HttpURLConnection} initialises the platform logging on first use
+ * (~100 ms of JBoss LogManager before {@code register}), and {@code java.net.http} is ~260 classes
+ * and a selector thread; in the layer every class is preloaded from the AOT cache and resident.
+ */
+public final class Http1 {
+
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+  static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+  private Http1() {}
+
+  /**
+   * An answer: status, headers with lower-case names, body.
+   *
+   * @param delimitedByClose the body ran to the end of the connection: it cannot carry another
+   *     exchange
+   */
+  public record Response(
+      int status, Map<String, String> headers, byte[] body, boolean delimitedByClose) {
+
+    public String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The connection may carry another exchange. */
+    public boolean keepAlive() {
+      return !delimitedByClose && !"close".equalsIgnoreCase(header("connection"));
+    }
+  }
+
+  /**
+   * The request head: request line, {@code Host}, {@code Content-Length} when there is a body (or
+   * the method is not GET), the given headers, and {@code Connection: close} unless {@code
+   * keepAlive}.
+   */
+  public static byte[] head(
+      String method,
+      String hostPort,
+      String path,
+      List<Map.Entry<String, String>> headers,
+      int bodyLength,
+      boolean keepAlive) {
+    StringBuilder head = new StringBuilder(256)
+        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(hostPort).append("\r\n");
+    if (!keepAlive) {
+      head.append("Connection: close\r\n");
+    }
+    for (Map.Entry<String, String> h : headers) {
+      head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    if (bodyLength > 0 || !method.equals("GET")) {
+      head.append("Content-Length: ").append(bodyLength).append("\r\n");
+    }
+    return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  public static Response read(InputStream in) throws IOException {
+    String statusLine = line(in);
+    String[] parts = statusLine.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+      throw new IOException("not an HTTP answer: " + statusLine);
+    }
+    int status;
+    try {
+      status = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("bad status line: " + statusLine, e);
+    }
+    Map<String, String> headers = new HashMap<>();
+    int headerBytes = 0;
+    for (String l = line(in); !l.isEmpty(); l = line(in)) {
+      headerBytes += l.length();
+      if (headerBytes > MAX_HEADER_BYTES) {
+        throw new IOException("headers too large");
+      }
+      int colon = l.indexOf(':');
+      if (colon > 0) {
+        headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+      }
+    }
+    byte[] body;
+    String length = headers.get("content-length");
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      body = chunked(in);
+    } else if (length != null) {
+      int n;
+      try {
+        n = Integer.parseInt(length.trim());
+      } catch (NumberFormatException e) {
+        throw new IOException("bad Content-Length: " + length, e);
+      }
+      if (n < 0 || n > MAX_BODY_BYTES) {
+        throw new IOException("Content-Length out of range: " + n);
+      }
+      body = in.readNBytes(n);
+      if (body.length < n) {
+        throw new EOFException("body cut after " + body.length + " of " + n + " bytes");
+      }
+    } else if (status == 204 || status == 304 || status / 100 == 1) {
+      body = new byte[0]; // no body by definition
+    } else {
+      return new Response(status, headers, readCapped(in), true); // Connection: close delimits it
+    }
+    return new Response(status, headers, body, false);
+  }
+
+  private static byte[] chunked(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    while (true) {
+      String size = line(in);
+      int semi = size.indexOf(';');
+      int n;
+      try {
+        n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+      } catch (NumberFormatException e) {
+        throw new IOException("bad chunk size: " + size, e);
+      }
+      if (n == 0) {
+        for (String l = line(in); !l.isEmpty(); l = line(in)) {
+          // trailers: none expected, ignored
+        }
+        return out.toByteArray();
+      }
+      if (out.size() + n > MAX_BODY_BYTES) {
+        throw new IOException("body too large");
+      }
+      byte[] chunk = in.readNBytes(n);
+      if (chunk.length < n) {
+        throw new EOFException("chunk cut");
+      }
+      out.write(chunk);
+      line(in); // the CRLF after the chunk
+    }
+  }
+
+  private static byte[] readCapped(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = in.read(buf)) != -1) {
+      if (out.size() + n > MAX_BODY_BYTES) {
+        throw new IOException("body too large");
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  /** One CRLF- (or LF-) terminated line, without the terminator. */
+  private static String line(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder(64);
+    int c;
+    while ((c = in.read()) != -1) {
+      if (c == '\n') {
+        int len = b.length();
+        if (len > 0 && b.charAt(len - 1) == '\r') {
+          b.setLength(len - 1);
+        }
+        return b.toString();
+      }
+      if (b.length() > MAX_HEADER_BYTES) {
+        throw new IOException("line too long");
+      }
+      b.append((char) c);
+    }
+    throw new EOFException("connection closed mid-answer");
+  }
+}

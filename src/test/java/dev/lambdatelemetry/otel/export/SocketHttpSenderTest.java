@@ -1,0 +1,350 @@
+package dev.lambdatelemetry.otel.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lambdatelemetry.otel.testing.PollingWait;
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.ProxyOptions;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The connection handling of {@link SocketHttpSender} against a scripted collector on a raw server
+ * socket: what goes on the wire, keep-alive, a connection the collector closed while idle, and a
+ * request cut by the end of its flush.
+ */
+class SocketHttpSenderTest {
+
+  private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
+  private static final MessageWriter WRITER =
+      new MessageWriter() {
+        @Override
+        public void writeMessage(OutputStream out) throws IOException {
+          out.write(MESSAGE);
+        }
+
+        @Override
+        public int getContentLength() {
+          return MESSAGE.length;
+        }
+      };
+
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final InFlight inFlight = new InFlight(Clock.systemUTC());
+  private ScriptedCollector collector;
+
+  @AfterEach
+  void stop() throws IOException {
+    executor.shutdownNow();
+    if (collector != null) {
+      collector.close();
+    }
+  }
+
+  @Test
+  void postsTheMessageWithItsHeadersAndReusesTheConnection() throws Exception {
+    collector = new ScriptedCollector(Answer.OK, Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of("Authorization", List.of("k")));
+
+    assertThat(send(sender).get(5, TimeUnit.SECONDS)).isInstanceOf(HttpResponse.class);
+    assertThat(send(sender).get(5, TimeUnit.SECONDS)).isInstanceOf(HttpResponse.class);
+
+    assertThat(collector.connections.get()).isEqualTo(1);
+    assertThat(collector.requests).hasSize(2);
+    String first = collector.requests.get(0);
+    assertThat(first).startsWith("POST /v1/traces HTTP/1.1\r\n")
+        .contains("Host: 127.0.0.1:" + collector.port() + "\r\n")
+        .contains("Content-Type: application/x-protobuf\r\n")
+        .contains("Authorization: k\r\n")
+        .contains("Content-Length: " + MESSAGE.length + "\r\n")
+        .doesNotContain("Connection: close")
+        .endsWith("\r\n\r\notlp-bytes");
+  }
+
+  @Test
+  void aConnectionTheCollectorClosedWhileIdleIsReplacedAndTheRequestSentOnce() throws Exception {
+    collector = new ScriptedCollector(Answer.OK_THEN_CLOSE_SILENTLY, Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/logs"), Map.of());
+
+    send(sender).get(5, TimeUnit.SECONDS);
+    collector.awaitClosedByServer();
+    Object second = send(sender).get(5, TimeUnit.SECONDS);
+
+    assertThat(second).isInstanceOf(HttpResponse.class);
+    assertThat(collector.connections.get()).isEqualTo(2);
+    assertThat(collector.requests).hasSize(2); // the stale connection carried nothing
+  }
+
+  @Test
+  void aNon2xxAnswerIsAStatusErrorCarryingRetryAfterAndKeepsTheConnection() throws Exception {
+    collector = new ScriptedCollector(Answer.UNAVAILABLE_RETRY_AFTER_2, Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+
+    Object failure = send(sender).get(5, TimeUnit.SECONDS);
+    send(sender).get(5, TimeUnit.SECONDS);
+
+    assertThat(failure).isInstanceOfSatisfying(SocketHttpSender.StatusException.class, e -> {
+      assertThat(e.status()).isEqualTo(503);
+      assertThat(e.retryAfter()).contains("2");
+    });
+    assertThat(collector.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theEndOfTheFlushClosesAHangingRequestAtOnce() throws Exception {
+    collector = new ScriptedCollector(Answer.HANG);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+
+    CompletableFuture<Object> outcome = send(sender);
+    PollingWait.await(Duration.ofSeconds(5), () -> collector.requests.size() == 1, "the request reached the collector");
+    int cancelled = inFlight.close();
+
+    assertThat(cancelled).isEqualTo(1);
+    assertThat(outcome.get(2, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    assertThat(inFlight.size()).isZero();
+    PollingWait.await(Duration.ofSeconds(5), collector::sawClientClose, "the sender closed the connection");
+  }
+
+  @Test
+  void aRefusedConnectionIsAConnectException() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    SocketHttpSender sender = sender(URI.create("http://127.0.0.1:" + closedPort + "/v1/traces"), Map.of());
+
+    assertThat(send(sender).get(5, TimeUnit.SECONDS)).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void nothingIsStartedWithoutTimeLeftInTheFlush() throws Exception {
+    collector = new ScriptedCollector(Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+    inFlight.close(); // between flushes
+
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    sender.send(WRITER, outcome::complete, outcome::complete);
+
+    assertThat(outcome.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(SocketHttpSender.DeadlineExceededException.class);
+    assertThat(collector.connections.get()).isZero();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private CompletableFuture<Object> send(SocketHttpSender sender) {
+    inFlight.open(Instant.now().plusSeconds(10));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    sender.send(WRITER, outcome::complete, outcome::complete);
+    return outcome;
+  }
+
+  private SocketHttpSender sender(URI endpoint, Map<String, List<String>> headers) {
+    return new SocketHttpSender(new Config(endpoint, () -> headers), inFlight, executor);
+  }
+
+  private enum Answer { OK, OK_THEN_CLOSE_SILENTLY, UNAVAILABLE_RETRY_AFTER_2, HANG }
+
+  /** Answers each request with the next scripted answer, on whatever connection it arrives. */
+  private static final class ScriptedCollector implements AutoCloseable {
+    final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger connections = new AtomicInteger();
+    private final List<Answer> script;
+    private final ServerSocket server;
+    private final CompletableFuture<Void> closedByServer = new CompletableFuture<>();
+    private volatile boolean clientClosed;
+
+    ScriptedCollector(Answer... answers) throws IOException {
+      this.script = Collections.synchronizedList(new ArrayList<>(List.of(answers)));
+      this.server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+      Thread acceptor = new Thread(this::accept, "scripted-collector");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    URI endpoint(String path) {
+      return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    void awaitClosedByServer() throws Exception {
+      closedByServer.get(5, TimeUnit.SECONDS);
+    }
+
+    boolean sawClientClose() {
+      return clientClosed;
+    }
+
+    private void accept() {
+      while (!server.isClosed()) {
+        try {
+          Socket s = server.accept();
+          connections.incrementAndGet();
+          Thread t = new Thread(() -> serve(s), "scripted-connection");
+          t.setDaemon(true);
+          t.start();
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }
+
+    private void serve(Socket s) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        while (true) {
+          String request = readRequest(in);
+          if (request == null) {
+            clientClosed = true;
+            return;
+          }
+          requests.add(request);
+          Answer answer = script.isEmpty() ? Answer.OK : script.remove(0);
+          switch (answer) {
+            case OK -> out.write(answer(200, "OK", ""));
+            case OK_THEN_CLOSE_SILENTLY -> {
+              out.write(answer(200, "OK", ""));
+              out.flush();
+              s.close();
+              closedByServer.complete(null);
+              return;
+            }
+            case UNAVAILABLE_RETRY_AFTER_2 -> out.write(answer(503, "Unavailable", "Retry-After: 2\r\n"));
+            case HANG -> {
+              if (in.read() == -1) { // blocks until the client closes the connection
+                clientClosed = true;
+              }
+              return;
+            }
+            default -> throw new IllegalStateException();
+          }
+          out.flush();
+        }
+      } catch (IOException e) {
+        clientClosed = true;
+      }
+    }
+
+    private static byte[] answer(int status, String reason, String headers) {
+      return ("HTTP/1.1 " + status + " " + reason + "\r\n" + headers + "Content-Length: 0\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The request's head and body as text, or null at the end of the connection. */
+    private static String readRequest(InputStream in) throws IOException {
+      StringBuilder head = new StringBuilder();
+      int length = 0;
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int c = in.read();
+        if (c == -1) {
+          return null;
+        }
+        head.append((char) c);
+      }
+      for (String line : head.toString().split("\r\n")) {
+        if (line.toLowerCase().startsWith("content-length:")) {
+          length = Integer.parseInt(line.substring(15).trim());
+        }
+      }
+      byte[] body = in.readNBytes(length);
+      return head + new String(body, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+
+  /** The exporter's configuration, as the OTel SDK hands it to a sender. */
+  private record Config(URI endpoint, Supplier<Map<String, List<String>>> headers)
+      implements HttpSenderConfig {
+    @Override
+    public URI getEndpoint() {
+      return endpoint;
+    }
+
+    @Override
+    public String getContentType() {
+      return "application/x-protobuf";
+    }
+
+    @Override
+    public Compressor getCompressor() {
+      return null;
+    }
+
+    @Override
+    public Duration getTimeout() {
+      return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public Duration getConnectTimeout() {
+      return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+      return headers;
+    }
+
+    @Override
+    public ProxyOptions getProxyOptions() {
+      return null;
+    }
+
+    @Override
+    public RetryPolicy getRetryPolicy() {
+      return null;
+    }
+
+    @Override
+    public SSLContext getSslContext() {
+      return null;
+    }
+
+    @Override
+    public X509TrustManager getTrustManager() {
+      return null;
+    }
+
+    @Override
+    public ExecutorService getExecutorService() {
+      return null;
+    }
+  }
+}
