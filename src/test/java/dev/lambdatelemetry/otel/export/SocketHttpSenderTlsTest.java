@@ -1,0 +1,241 @@
+package dev.lambdatelemetry.otel.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.sdk.common.export.Compressor;
+import io.opentelemetry.sdk.common.export.HttpResponse;
+import io.opentelemetry.sdk.common.export.HttpSenderConfig;
+import io.opentelemetry.sdk.common.export.MessageWriter;
+import io.opentelemetry.sdk.common.export.ProxyOptions;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SocketHttpSender} to an {@code https://} collector: the request goes out over TLS with
+ * the exporter's trust material, and a certificate that does not name the endpoint's host, or that
+ * nobody trusts, is refused. Certificates are made for each run with the JDK's keytool.
+ */
+class SocketHttpSenderTlsTest {
+
+  private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
+  private static final char[] PASSWORD = "changeit".toCharArray();
+
+  @TempDir Path dir;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final InFlight inFlight = new InFlight(Clock.systemUTC());
+  private SSLServerSocket server;
+
+  @AfterEach
+  void stop() throws IOException {
+    executor.shutdownNow();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void postsOverTlsToACollectorWhoseCertificateNamesTheHost() throws Exception {
+    KeyStore keys = certificate("dns:localhost");
+    CompletableFuture<String> received = serveOnce(keys);
+
+    Object outcome = send(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"),
+        clientTrusting(keys));
+
+    assertThat(outcome).isInstanceOf(HttpResponse.class);
+    assertThat(received.get(5, TimeUnit.SECONDS))
+        .startsWith("POST /v1/logs HTTP/1.1\r\n")
+        .endsWith("otlp-bytes");
+  }
+
+  @Test
+  void refusesACertificateForAnotherHost() throws Exception {
+    KeyStore keys = certificate("dns:collector.example.com");
+    serveOnce(keys);
+
+    Object outcome = send(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"),
+        clientTrusting(keys));
+
+    assertThat(outcome).isInstanceOf(SSLException.class);
+  }
+
+  @Test
+  void refusesACertificateNobodyTrustsWithTheJdkDefaults() throws Exception {
+    KeyStore keys = certificate("dns:localhost");
+    serveOnce(keys);
+
+    Object outcome = send(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"), null);
+
+    assertThat(outcome).isInstanceOf(SSLException.class);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Object send(URI endpoint, SSLContext client) throws Exception {
+    SocketHttpSender sender = new SocketHttpSender(new Config(endpoint, client), inFlight, executor);
+    inFlight.open(Instant.now().plusSeconds(10));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    sender.send(
+        new MessageWriter() {
+          @Override
+          public void writeMessage(OutputStream out) throws IOException {
+            out.write(MESSAGE);
+          }
+
+          @Override
+          public int getContentLength() {
+            return MESSAGE.length;
+          }
+        },
+        outcome::complete,
+        outcome::complete);
+    return outcome.get(10, TimeUnit.SECONDS);
+  }
+
+  /** A self-signed key pair whose certificate carries {@code san}, made by keytool. */
+  private KeyStore certificate(String san) throws Exception {
+    Path store = dir.resolve("collector.p12");
+    Files.deleteIfExists(store);
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "collector",
+        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=collector", "-ext", "SAN=" + san,
+        "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
+        "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
+        .redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("keytool finished: %s", output).isTrue();
+    assertThat(p.exitValue()).as("keytool: %s", output).isZero();
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, PASSWORD);
+    }
+    return keys;
+  }
+
+  private static SSLContext clientTrusting(KeyStore keys) throws Exception {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(keys);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** A TLS collector that answers one request with 200 and hands over what it received. */
+  private CompletableFuture<String> serveOnce(KeyStore keys) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    server = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    CompletableFuture<String> received = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try (SSLSocket s = (SSLSocket) server.accept()) {
+        InputStream in = s.getInputStream();
+        StringBuilder request = new StringBuilder();
+        while (!request.toString().endsWith("\r\n\r\n")) {
+          int c = in.read();
+          if (c == -1) {
+            received.complete(request.toString());
+            return;
+          }
+          request.append((char) c);
+        }
+        request.append(new String(in.readNBytes(MESSAGE.length), StandardCharsets.ISO_8859_1));
+        s.getOutputStream().write(
+            "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        received.complete(request.toString());
+      } catch (IOException e) {
+        received.complete("failed: " + e); // the client refused the handshake
+      }
+    }, "tls-collector");
+    t.setDaemon(true);
+    t.start();
+    return received;
+  }
+
+  private record Config(URI endpoint, SSLContext sslContext) implements HttpSenderConfig {
+    @Override
+    public URI getEndpoint() {
+      return endpoint;
+    }
+
+    @Override
+    public String getContentType() {
+      return "application/x-protobuf";
+    }
+
+    @Override
+    public Compressor getCompressor() {
+      return null;
+    }
+
+    @Override
+    public Duration getTimeout() {
+      return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public Duration getConnectTimeout() {
+      return Duration.ofSeconds(10);
+    }
+
+    @Override
+    public Supplier<Map<String, List<String>>> getHeadersSupplier() {
+      return Map::of;
+    }
+
+    @Override
+    public ProxyOptions getProxyOptions() {
+      return null;
+    }
+
+    @Override
+    public RetryPolicy getRetryPolicy() {
+      return null;
+    }
+
+    @Override
+    public SSLContext getSslContext() {
+      return sslContext;
+    }
+
+    @Override
+    public X509TrustManager getTrustManager() {
+      return null;
+    }
+
+    @Override
+    public ExecutorService getExecutorService() {
+      return null;
+    }
+  }
+}
