@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lambdatelemetry.otel.testing.TestCertificates;
 import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
@@ -14,7 +15,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketHttpSenderTlsTest {
 
   private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
-  private static final char[] PASSWORD = "changeit".toCharArray();
+  private static final char[] PASSWORD = TestCertificates.PASSWORD;
 
   @TempDir Path dir;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -119,24 +119,8 @@ class SocketHttpSenderTlsTest {
     return outcome.get(10, TimeUnit.SECONDS);
   }
 
-  /** A self-signed key pair whose certificate carries {@code san}, made by keytool. */
   private KeyStore certificate(String san) throws Exception {
-    Path store = dir.resolve("collector.p12");
-    Files.deleteIfExists(store);
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "collector",
-        "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=collector", "-ext", "SAN=" + san,
-        "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12",
-        "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-        .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("keytool finished: %s", output).isTrue();
-    assertThat(p.exitValue()).as("keytool: %s", output).isZero();
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      keys.load(in, PASSWORD);
-    }
-    return keys;
+    return TestCertificates.keyStore(dir, san);
   }
 
   private static SSLContext clientTrusting(KeyStore keys) throws Exception {

@@ -91,20 +91,31 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private volatile Mode mode = Mode.UP;
   private boolean closed;
   private Server server;
+  /** Certificate chain and private key (PEM) when the receiver speaks TLS, else null. */
+  private final java.nio.file.Path[] tls;
 
-  private OtlpGrpcReceiver() {
+  private OtlpGrpcReceiver(java.nio.file.Path[] tls) {
+    this.tls = tls;
     this.server = listen(0);
     this.port = server.getPort();
   }
 
   /** Starts a receiver in mode {@link Mode#UP} on a free loopback port. */
   public static OtlpGrpcReceiver start() {
-    return new OtlpGrpcReceiver();
+    return new OtlpGrpcReceiver(null);
   }
 
-  /** {@code http://127.0.0.1:PORT}: the OTLP gRPC endpoint. */
+  /**
+   * Starts a receiver that speaks TLS (ALPN h2) with this certificate chain and PKCS#8 private key,
+   * both PEM files; {@link #endpoint()} is then {@code https://localhost:PORT}.
+   */
+  public static OtlpGrpcReceiver startTls(java.nio.file.Path certificateChain, java.nio.file.Path privateKey) {
+    return new OtlpGrpcReceiver(new java.nio.file.Path[] {certificateChain, privateKey});
+  }
+
+  /** {@code http://127.0.0.1:PORT} (or {@code https://localhost:PORT} with TLS): the OTLP gRPC endpoint. */
   public String endpoint() {
-    return "http://127.0.0.1:" + port;
+    return tls == null ? "http://127.0.0.1:" + port : "https://localhost:" + port;
   }
 
   public int port() {
@@ -238,7 +249,13 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             r -> resourceMetrics.addAll(r.getResourceMetricsList()));
     ServerInterceptor captureHeaders = new HeaderCapture();
     try {
-      return NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort))
+      NettyServerBuilder builder =
+          NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort));
+      if (tls != null) {
+        builder.sslContext(io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts
+            .forServer(tls[0].toFile(), tls[1].toFile()).build());
+      }
+      return builder
           .withOption(ChannelOption.SO_REUSEADDR, true)
           .addService(ServerInterceptors.intercept(traces, captureHeaders))
           .addService(ServerInterceptors.intercept(logs, captureHeaders))
