@@ -38,8 +38,17 @@ final class InFlight {
     return Duration.between(clock.instant(), deadline);
   }
 
+  /**
+   * Tracks a started request. One registered after the window closed (the flush ended between the
+   * sender's time check and this call) is cancelled at once: it must not run past the flush.
+   */
   void register(Future<?> request) {
     requests.add(request);
+    Duration left = remaining();
+    if (deadline == Instant.MIN || left.isNegative() || left.isZero()) {
+      request.cancel(true);
+      requests.remove(request);
+    }
   }
 
   void done(Future<?> request) {

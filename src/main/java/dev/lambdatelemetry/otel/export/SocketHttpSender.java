@@ -9,7 +9,6 @@ import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -51,9 +50,14 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Connections are kept alive between flushes (a remote collector's TCP and TLS handshakes would
  * otherwise be paid at every invocation), but not beyond {@link #MAX_IDLE}: an environment frozen
  * for minutes comes back to connections that a collector, load balancer or NAT has long dropped,
- * and a request on such a connection can hang until the flush gives up. A kept-alive connection the
- * collector closed while idle (the answer is an immediate end of stream, or the write fails) is
- * replaced once by a new one: the collector cannot have seen that request.
+ * and a request on such a connection can hang until the flush gives up. A connection idle for more
+ * than {@link #CHECK_AFTER_IDLE} is checked before use (a 1 ms read: the end of the stream means
+ * the collector closed it), and one whose write fails is replaced by a new connection: in both
+ * cases the collector cannot have seen the request. Once a request is completely written, no
+ * failure is retried here (the collector may have it); the pipeline decides.
+ *
+ * <p>Cancelling closes the plain socket under a TLS one: closing the TLS socket itself waits for
+ * its write lock, which a write blocked on a collector that stopped reading holds forever.
  */
 final class SocketHttpSender implements HttpSender {
 
@@ -61,8 +65,12 @@ final class SocketHttpSender implements HttpSender {
   private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(1);
   /** An idle connection older than this is closed rather than reused. */
   static final Duration MAX_IDLE = Duration.ofSeconds(30);
+  /** A connection idle longer than this is checked for a close by the collector before use. */
+  static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
   /** Idle connections kept at most (one per signal sending in parallel). */
   private static final int MAX_IDLE_CONNECTIONS = 2;
+  /** How long a failed write waits for the answer the collector may have sent before closing. */
+  private static final int EARLY_ANSWER_WAIT_MS = 50;
 
   private final HttpSenderConfig config;
   private final InFlight inFlight;
@@ -73,8 +81,17 @@ final class SocketHttpSender implements HttpSender {
   private final String path;
   private final boolean tls;
   private final Deque<Connection> idle = new ArrayDeque<>();
+  private final long checkAfterIdleNanos;
+  private boolean shutDown;
 
   SocketHttpSender(HttpSenderConfig config, InFlight inFlight, Executor executor) {
+    this(config, inFlight, executor, CHECK_AFTER_IDLE);
+  }
+
+  /** With another idleness after which a kept-alive connection is checked (tests: zero, always). */
+  SocketHttpSender(
+      HttpSenderConfig config, InFlight inFlight, Executor executor, Duration checkAfterIdle) {
+    this.checkAfterIdleNanos = checkAfterIdle.toNanos();
     this.config = config;
     this.inFlight = inFlight;
     this.executor = executor;
@@ -134,7 +151,7 @@ final class SocketHttpSender implements HttpSender {
     Http1.Response response = null;
     try {
       response = exchange(exchange, body, deadlineNanos);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) { // every outcome reaches exactly one callback
       failure = e;
     } finally {
       inFlight.done(exchange);
@@ -157,18 +174,37 @@ final class SocketHttpSender implements HttpSender {
   private Http1.Response exchange(Exchange exchange, byte[] body, long deadlineNanos)
       throws IOException {
     Connection reused = takeIdle();
+    while (reused != null && !stillOpen(reused)) {
+      reused.close(); // closed by the collector while idle
+      reused = takeIdle();
+    }
     if (reused != null) {
       try {
         return exchangeOn(reused, exchange, body, deadlineNanos);
       } catch (StaleConnectionException e) {
-        reused.close(); // closed by the collector while idle; it never saw this request
+        // the write failed: closed by the collector while idle; it never saw this request
       }
     }
-    Connection fresh = connect(exchange, deadlineNanos);
+    return exchangeOn(connect(exchange, deadlineNanos), exchange, body, deadlineNanos);
+  }
+
+  /**
+   * Whether a kept-alive connection is still open: after {@link #CHECK_AFTER_IDLE} of idleness, a
+   * 1 ms read tells (the end of the stream, or data nobody asked for, means it is not usable).
+   */
+  private boolean stillOpen(Connection c) {
+    if (c.idleNanos() < checkAfterIdleNanos) {
+      return true;
+    }
     try {
-      return exchangeOn(fresh, exchange, body, deadlineNanos);
-    } catch (StaleConnectionException e) {
-      throw new EOFException("the collector closed the connection without answering");
+      c.socket.setSoTimeout(1);
+      c.in.mark(1);
+      c.in.read();
+      return false; // the end of the stream (-1), or bytes out of step with our requests
+    } catch (java.net.SocketTimeoutException e) {
+      return true; // nothing to read: open
+    } catch (IOException e) {
+      return false;
     }
   }
 
@@ -193,18 +229,22 @@ final class SocketHttpSender implements HttpSender {
         out.write(body);
         out.flush();
       } catch (IOException e) {
-        throw c.reused && !exchange.isCancelled() ? new StaleConnectionException(e) : e;
-      }
-      c.in.mark(1);
-      if (c.in.read() == -1) {
-        if (c.reused && !exchange.isCancelled()) {
-          throw new StaleConnectionException(null);
+        if (exchange.isCancelled()) {
+          throw e;
         }
-        throw new EOFException("the collector closed the connection without answering");
+        if (c.reused) {
+          throw new StaleConnectionException(e);
+        }
+        // A collector may answer and close before taking the whole body (413, 401): its answer
+        // says more than the broken pipe.
+        Http1.Response early = earlyAnswer(c);
+        if (early == null) {
+          throw e;
+        }
+        return early;
       }
-      c.in.reset();
       Http1.Response r = Http1.read(c.in);
-      keep = r.keepAlive();
+      keep = r.keepAlive() && c.in.available() == 0; // bytes beyond the answer: out of step
       return r;
     } finally {
       exchange.detach();
@@ -216,9 +256,18 @@ final class SocketHttpSender implements HttpSender {
     }
   }
 
+  private static Http1.Response earlyAnswer(Connection c) {
+    try {
+      c.socket.setSoTimeout(EARLY_ANSWER_WAIT_MS);
+      return Http1.read(c.in);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private Connection connect(Exchange exchange, long deadlineNanos) throws IOException {
     Socket socket = new Socket();
-    Connection c = new Connection(socket);
+    Connection c = new Connection(socket, socket);
     exchange.attach(c); // cancellable while connecting
     try {
       socket.setTcpNoDelay(true);
@@ -241,7 +290,12 @@ final class SocketHttpSender implements HttpSender {
       }
       parameters.setEndpointIdentificationAlgorithm("HTTPS"); // verify the certificate's host name
       if (!isIpLiteral(host)) {
-        parameters.setServerNames(List.of(new SNIHostName(host)));
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        try {
+          parameters.setServerNames(List.of(new SNIHostName(name)));
+        } catch (IllegalArgumentException e) {
+          // not a name SNI can carry: the handshake goes without it (verification is unchanged)
+        }
       }
       ssl.setSSLParameters(parameters);
       ssl.setSoTimeout(remainingMillis(deadlineNanos));
@@ -268,10 +322,9 @@ final class SocketHttpSender implements HttpSender {
   }
 
   private synchronized Connection takeIdle() {
-    long now = System.nanoTime();
     Connection c;
     while ((c = idle.pollLast()) != null) {
-      if (now - c.idleSinceNanos <= MAX_IDLE.toNanos()) {
+      if (c.idleNanos() <= MAX_IDLE.toNanos()) {
         c.reused = true;
         return c;
       }
@@ -281,7 +334,11 @@ final class SocketHttpSender implements HttpSender {
   }
 
   private synchronized void giveBack(Connection c) {
-    c.idleSinceNanos = System.nanoTime();
+    if (shutDown) {
+      c.close();
+      return;
+    }
+    c.markIdle();
     idle.addLast(c);
     while (idle.size() > MAX_IDLE_CONNECTIONS) {
       idle.pollFirst().close();
@@ -290,6 +347,7 @@ final class SocketHttpSender implements HttpSender {
 
   @Override
   public synchronized CompletableResultCode shutdown() {
+    shutDown = true;
     Connection c;
     while ((c = idle.pollFirst()) != null) {
       c.close();
@@ -330,28 +388,57 @@ final class SocketHttpSender implements HttpSender {
     return bytes.toByteArray();
   }
 
-  /** A socket and its buffered input, kept between requests. */
+  /** A socket (TLS or plain), the plain one under it, and its buffered input. */
   private static final class Connection {
     final Socket socket;
+    final Socket raw;
     BufferedInputStream in;
-    long idleSinceNanos;
     boolean reused;
+    private long idleSinceNanos;
+    private long idleSinceMillis;
 
-    Connection(Socket socket) {
+    Connection(Socket socket, Socket raw) {
       this.socket = socket;
+      this.raw = raw;
     }
 
     Connection ready(Socket connected) throws IOException {
-      Connection c = connected == socket ? this : new Connection(connected);
+      Connection c = connected == socket ? this : new Connection(connected, raw);
       c.in = new BufferedInputStream(connected.getInputStream(), 8192);
       return c;
     }
 
+    void markIdle() {
+      idleSinceNanos = System.nanoTime();
+      idleSinceMillis = System.currentTimeMillis();
+    }
+
+    /**
+     * How long it has been idle, by both clocks: whichever a frozen and thawed environment moved
+     * further counts.
+     */
+    long idleNanos() {
+      long byMonotonic = System.nanoTime() - idleSinceNanos;
+      long byWall = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - idleSinceMillis);
+      return Math.max(byMonotonic, byWall);
+    }
+
+    /**
+     * Closes the plain socket first: that never blocks, and it ends whatever a thread is doing on
+     * the TLS socket above it (whose own close would wait for a blocked write's lock).
+     */
     void close() {
       try {
-        socket.close();
+        raw.close();
       } catch (IOException e) {
         // closing: nothing to do
+      }
+      if (socket != raw) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // the plain socket is closed already: nothing to send, nothing to do
+        }
       }
     }
   }
@@ -387,7 +474,7 @@ final class SocketHttpSender implements HttpSender {
     }
   }
 
-  /** A kept-alive connection turned out closed before this request reached the collector. */
+  /** A kept-alive connection failed before this request was completely written. */
   private static final class StaleConnectionException extends IOException {
     StaleConnectionException(IOException cause) {
       super("kept-alive connection closed by the collector", cause);

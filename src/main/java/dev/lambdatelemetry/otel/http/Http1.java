@@ -29,11 +29,11 @@ public final class Http1 {
   /**
    * An answer: status, headers with lower-case names, body.
    *
-   * @param delimitedByClose the body ran to the end of the connection: it cannot carry another
-   *     exchange
+   * @param persistent the connection may carry another exchange: the body was framed (not ended by
+   *     the connection's end) and the server did not ask to close (HTTP/1.1), or asked to keep it
+   *     (HTTP/1.0)
    */
-  public record Response(
-      int status, Map<String, String> headers, byte[] body, boolean delimitedByClose) {
+  public record Response(int status, Map<String, String> headers, byte[] body, boolean persistent) {
 
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -41,7 +41,7 @@ public final class Http1 {
 
     /** The connection may carry another exchange. */
     public boolean keepAlive() {
-      return !delimitedByClose && !"close".equalsIgnoreCase(header("connection"));
+      return persistent;
     }
   }
 
@@ -73,6 +73,18 @@ public final class Http1 {
   }
 
   public static Response read(InputStream in) throws IOException {
+    while (true) {
+      Response r = readOne(in);
+      // 1xx are interim answers (100 Continue, 103 Early Hints): a client must accept them even
+      // unasked and read on to the final one, or the connection falls out of step. (101 switches
+      // protocols: we never ask for it, and there is no HTTP after it.)
+      if (r.status() < 100 || r.status() >= 200 || r.status() == 101) {
+        return r;
+      }
+    }
+  }
+
+  private static Response readOne(InputStream in) throws IOException {
     String statusLine = line(in);
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -117,9 +129,13 @@ public final class Http1 {
     } else if (status == 204 || status == 304 || status / 100 == 1) {
       body = new byte[0]; // no body by definition
     } else {
-      return new Response(status, headers, readCapped(in), true); // Connection: close delimits it
+      return new Response(status, headers, readCapped(in), false); // the connection's end delimits it
     }
-    return new Response(status, headers, body, false);
+    String connection = headers.getOrDefault("connection", "");
+    boolean persistent = parts[0].equals("HTTP/1.0")
+        ? connection.equalsIgnoreCase("keep-alive")
+        : !connection.equalsIgnoreCase("close");
+    return new Response(status, headers, body, persistent);
   }
 
   private static byte[] chunked(InputStream in) throws IOException {
@@ -139,7 +155,7 @@ public final class Http1 {
         }
         return out.toByteArray();
       }
-      if (out.size() + n > MAX_BODY_BYTES) {
+      if (n < 0 || (long) out.size() + n > MAX_BODY_BYTES) {
         throw new IOException("body too large");
       }
       byte[] chunk = in.readNBytes(n);

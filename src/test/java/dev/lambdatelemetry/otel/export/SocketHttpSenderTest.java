@@ -93,7 +93,7 @@ class SocketHttpSenderTest {
   @Test
   void aConnectionTheCollectorClosedWhileIdleIsReplacedAndTheRequestSentOnce() throws Exception {
     collector = new ScriptedCollector(Answer.OK_THEN_CLOSE_SILENTLY, Answer.OK);
-    SocketHttpSender sender = sender(collector.endpoint("/v1/logs"), Map.of());
+    SocketHttpSender sender = sender(collector.endpoint("/v1/logs"), Map.of(), Duration.ZERO);
 
     send(sender).get(5, TimeUnit.SECONDS);
     collector.awaitClosedByServer();
@@ -102,6 +102,48 @@ class SocketHttpSenderTest {
     assertThat(second).isInstanceOf(HttpResponse.class);
     assertThat(collector.connections.get()).isEqualTo(2);
     assertThat(collector.requests).hasSize(2); // the stale connection carried nothing
+  }
+
+  @Test
+  void aRequestTheCollectorReadInFullBeforeClosingWithoutAnAnswerIsNotSentAgain() throws Exception {
+    collector = new ScriptedCollector(Answer.OK, Answer.READ_THEN_CLOSE_SILENTLY, Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/logs"), Map.of());
+
+    send(sender).get(5, TimeUnit.SECONDS);
+    Object second = send(sender).get(5, TimeUnit.SECONDS);
+
+    // The collector may have it: whether to send it again is the pipeline's decision, not a
+    // silent retry here.
+    assertThat(second).isInstanceOf(IOException.class);
+    assertThat(collector.requests).hasSize(2);
+  }
+
+  @Test
+  void interimAnswersAreSkippedAndTheConnectionStaysInStep() throws Exception {
+    collector = new ScriptedCollector(Answer.CONTINUE_THEN_OK, Answer.CONTINUE_THEN_BAD_REQUEST);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+
+    Object first = send(sender).get(5, TimeUnit.SECONDS);
+    Object second = send(sender).get(5, TimeUnit.SECONDS);
+
+    assertThat(first).isInstanceOfSatisfying(HttpResponse.class, r -> assertThat(r.getStatusCode()).isEqualTo(200));
+    assertThat(second).isInstanceOfSatisfying(SocketHttpSender.StatusException.class,
+        e -> assertThat(e.status()).isEqualTo(400));
+    assertThat(collector.connections.get()).isEqualTo(1);
+  }
+
+  @Test
+  void anAnswerSentBeforeTheWholeBodyIsReadIsReportedNotABrokenPipe() throws Exception {
+    collector = new ScriptedCollector(Answer.TOO_LARGE_BEFORE_READING_THE_BODY);
+    SocketHttpSender sender = new SocketHttpSender(
+        new Config(collector.endpoint("/v1/logs"), Map::of), inFlight, executor);
+    inFlight.open(Instant.now().plusSeconds(10));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    byte[] large = new byte[32 * 1024 * 1024];
+    sender.send(writer(large), outcome::complete, outcome::complete);
+
+    assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
+        SocketHttpSender.StatusException.class, e -> assertThat(e.status()).isEqualTo(413));
   }
 
   @Test
@@ -172,7 +214,35 @@ class SocketHttpSenderTest {
     return new SocketHttpSender(new Config(endpoint, () -> headers), inFlight, executor);
   }
 
-  private enum Answer { OK, OK_THEN_CLOSE_SILENTLY, UNAVAILABLE_RETRY_AFTER_2, HANG }
+  /** A sender that checks a kept-alive connection after {@code checkAfterIdle} of idleness. */
+  private SocketHttpSender sender(URI endpoint, Map<String, List<String>> headers, Duration checkAfterIdle) {
+    return new SocketHttpSender(new Config(endpoint, () -> headers), inFlight, executor, checkAfterIdle);
+  }
+
+  private static MessageWriter writer(byte[] message) {
+    return new MessageWriter() {
+      @Override
+      public void writeMessage(OutputStream out) throws IOException {
+        out.write(message);
+      }
+
+      @Override
+      public int getContentLength() {
+        return message.length;
+      }
+    };
+  }
+
+  private enum Answer {
+    OK,
+    OK_THEN_CLOSE_SILENTLY,
+    READ_THEN_CLOSE_SILENTLY,
+    CONTINUE_THEN_OK,
+    CONTINUE_THEN_BAD_REQUEST,
+    TOO_LARGE_BEFORE_READING_THE_BODY,
+    UNAVAILABLE_RETRY_AFTER_2,
+    HANG
+  }
 
   /** Answers each request with the next scripted answer, on whatever connection it arrives. */
   private static final class ScriptedCollector implements AutoCloseable {
@@ -226,13 +296,21 @@ class SocketHttpSenderTest {
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
         while (true) {
+          Answer answer = script.isEmpty() ? Answer.OK : script.remove(0);
+          if (answer == Answer.TOO_LARGE_BEFORE_READING_THE_BODY) {
+            readHead(in); // and not the body: answer, then close with the body still coming
+            out.write(answer(413, "Content Too Large", "Connection: close\r\n"));
+            out.flush();
+            s.shutdownOutput();
+            requests.add("(head only)");
+            return;
+          }
           String request = readRequest(in);
           if (request == null) {
             clientClosed = true;
             return;
           }
           requests.add(request);
-          Answer answer = script.isEmpty() ? Answer.OK : script.remove(0);
           switch (answer) {
             case OK -> out.write(answer(200, "OK", ""));
             case OK_THEN_CLOSE_SILENTLY -> {
@@ -241,6 +319,18 @@ class SocketHttpSenderTest {
               s.close();
               closedByServer.complete(null);
               return;
+            }
+            case READ_THEN_CLOSE_SILENTLY -> {
+              s.close();
+              return;
+            }
+            case CONTINUE_THEN_OK -> {
+              out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              out.write(answer(200, "OK", ""));
+            }
+            case CONTINUE_THEN_BAD_REQUEST -> {
+              out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              out.write(answer(400, "Bad Request", ""));
             }
             case UNAVAILABLE_RETRY_AFTER_2 -> out.write(answer(503, "Unavailable", "Retry-After: 2\r\n"));
             case HANG -> {
@@ -263,10 +353,9 @@ class SocketHttpSenderTest {
           .getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The request's head and body as text, or null at the end of the connection. */
-    private static String readRequest(InputStream in) throws IOException {
+    /** The request's head as text, or null at the end of the connection. */
+    private static String readHead(InputStream in) throws IOException {
       StringBuilder head = new StringBuilder();
-      int length = 0;
       while (!head.toString().endsWith("\r\n\r\n")) {
         int c = in.read();
         if (c == -1) {
@@ -274,7 +363,17 @@ class SocketHttpSenderTest {
         }
         head.append((char) c);
       }
-      for (String line : head.toString().split("\r\n")) {
+      return head.toString();
+    }
+
+    /** The request's head and body as text, or null at the end of the connection. */
+    private static String readRequest(InputStream in) throws IOException {
+      String head = readHead(in);
+      if (head == null) {
+        return null;
+      }
+      int length = 0;
+      for (String line : head.split("\r\n")) {
         if (line.toLowerCase().startsWith("content-length:")) {
           length = Integer.parseInt(line.substring(15).trim());
         }

@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +98,69 @@ class SocketHttpSenderTlsTest {
     assertThat(outcome).isInstanceOf(SSLException.class);
   }
 
+  @Test
+  void theEndOfTheFlushEndsAWriteBlockedOnACollectorThatStoppedReading() throws Exception {
+    KeyStore keys = certificate("dns:localhost");
+    CountDownLatch readSome = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    serveAndStopReading(keys, readSome, release);
+    SocketHttpSender sender = new SocketHttpSender(
+        new Config(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"), clientTrusting(keys)),
+        inFlight, executor);
+    inFlight.open(Instant.now().plusSeconds(30));
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    byte[] large = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold
+    try {
+      sender.send(writer(large), outcome::complete, outcome::complete);
+      assertThat(readSome.await(10, TimeUnit.SECONDS)).as("the collector got part of the body").isTrue();
+
+      // Closing the TLS socket itself would wait for the blocked writer's lock: forever.
+      CompletableFuture<Integer> closed = CompletableFuture.supplyAsync(inFlight::close);
+
+      assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+    } finally {
+      release.countDown();
+    }
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private static MessageWriter writer(byte[] message) {
+    return new MessageWriter() {
+      @Override
+      public void writeMessage(OutputStream out) throws IOException {
+        out.write(message);
+      }
+
+      @Override
+      public int getContentLength() {
+        return message.length;
+      }
+    };
+  }
+
+  /** A TLS collector that reads the head and 1 MiB of the body, then stops reading until released. */
+  private void serveAndStopReading(KeyStore keys, CountDownLatch readSome, CountDownLatch release)
+      throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    server = (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(() -> {
+      try (SSLSocket s = (SSLSocket) server.accept()) {
+        s.getInputStream().readNBytes(1024 * 1024);
+        readSome.countDown();
+        release.await();
+      } catch (IOException | InterruptedException e) {
+        readSome.countDown();
+      }
+    }, "tls-collector-stalled");
+    t.setDaemon(true);
+    t.start();
+  }
 
   private Object send(URI endpoint, SSLContext client) throws Exception {
     SocketHttpSender sender = new SocketHttpSender(new Config(endpoint, client), inFlight, executor);

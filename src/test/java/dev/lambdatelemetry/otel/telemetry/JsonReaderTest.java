@@ -84,6 +84,21 @@ class JsonReaderTest {
   }
 
   @Test
+  void aNumberBeyondDoubleIsWrittenAsAStringSoTheJsonStaysValid() {
+    JsonValue v = JsonReader.parseOrNull("{\"huge\":1e999,\"tiny\":-1e999}");
+
+    assertThat(v.toString()).isEqualTo("{\"huge\":\"Infinity\",\"tiny\":\"-Infinity\"}");
+    assertThat(JsonReader.parseOrNull(v.toString())).isNotNull();
+  }
+
+  @Test
+  void deepNestingIsWrittenInOnePass() {
+    String deep = "[".repeat(500) + "1" + "]".repeat(500);
+
+    assertThat(JsonReader.parseOrNull(deep).toString()).isEqualTo(deep);
+  }
+
+  @Test
   void scalarTextIsTheTextOfStringsNumbersAndBooleansOnly() {
     assertThat(new JsonString("x").scalarText()).isEqualTo("x");
     assertThat(JsonNumber.of(42).scalarText()).isEqualTo("42");

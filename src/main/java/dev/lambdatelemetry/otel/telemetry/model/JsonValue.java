@@ -37,6 +37,9 @@ public sealed interface JsonValue {
     return null;
   }
 
+  /** Appends this value as compact JSON (one pass, whatever the nesting). */
+  void writeTo(StringBuilder out);
+
   /**
    * An object: member names in document order, a later duplicate replacing the earlier value.
    *
@@ -59,8 +62,8 @@ public sealed interface JsonValue {
     }
 
     @Override
-    public String toString() {
-      StringBuilder out = new StringBuilder().append('{');
+    public void writeTo(StringBuilder out) {
+      out.append('{');
       boolean first = true;
       for (Map.Entry<String, JsonValue> m : members.entrySet()) {
         if (!first) {
@@ -68,9 +71,17 @@ public sealed interface JsonValue {
         }
         first = false;
         JsonString.quote(m.getKey(), out);
-        out.append(':').append(m.getValue());
+        out.append(':');
+        m.getValue().writeTo(out);
       }
-      return out.append('}').toString();
+      out.append('}');
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder();
+      writeTo(out);
+      return out.toString();
     }
   }
 
@@ -81,15 +92,22 @@ public sealed interface JsonValue {
     }
 
     @Override
-    public String toString() {
-      StringBuilder out = new StringBuilder().append('[');
+    public void writeTo(StringBuilder out) {
+      out.append('[');
       for (int i = 0; i < elements.size(); i++) {
         if (i > 0) {
           out.append(',');
         }
-        out.append(elements.get(i));
+        elements.get(i).writeTo(out);
       }
-      return out.append(']').toString();
+      out.append(']');
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder();
+      writeTo(out);
+      return out.toString();
     }
   }
 
@@ -107,6 +125,11 @@ public sealed interface JsonValue {
     @Override
     public String scalarText() {
       return value;
+    }
+
+    @Override
+    public void writeTo(StringBuilder out) {
+      quote(value, out);
     }
 
     @Override
@@ -176,9 +199,24 @@ public sealed interface JsonValue {
       return value.toString();
     }
 
+    /**
+     * JSON has no literal for a non-finite number (the parser yields one for {@code 1e999}): it is
+     * written as a string, as Jackson did, so the output stays valid JSON.
+     */
+    @Override
+    public void writeTo(StringBuilder out) {
+      if (value instanceof Double d && !Double.isFinite(d)) {
+        JsonString.quote(d.toString(), out);
+      } else {
+        out.append(value);
+      }
+    }
+
     @Override
     public String toString() {
-      return value.toString();
+      StringBuilder out = new StringBuilder();
+      writeTo(out);
+      return out.toString();
     }
   }
 
@@ -190,6 +228,11 @@ public sealed interface JsonValue {
     }
 
     @Override
+    public void writeTo(StringBuilder out) {
+      out.append(value);
+    }
+
+    @Override
     public String toString() {
       return Boolean.toString(value);
     }
@@ -198,6 +241,11 @@ public sealed interface JsonValue {
   /** {@code null}. */
   record JsonNull() implements JsonValue {
     public static final JsonNull INSTANCE = new JsonNull();
+
+    @Override
+    public void writeTo(StringBuilder out) {
+      out.append("null");
+    }
 
     @Override
     public String toString() {

@@ -1,0 +1,71 @@
+package dev.lambdatelemetry.otel.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP/1.1 answer reader: framing, interim answers, and when a connection can be reused. */
+class Http1Test {
+
+  @Test
+  void interimAnswersAreSkippedUpToTheFinalOne() throws IOException {
+    InputStream in = in("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 204 No Content\r\n\r\n");
+
+    Http1.Response first = Http1.read(in);
+    Http1.Response second = Http1.read(in);
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.body()).asString(StandardCharsets.UTF_8).isEqualTo("ok");
+    assertThat(second.status()).isEqualTo(204);
+  }
+
+  @Test
+  void aFramedHttp11AnswerKeepsTheConnectionUnlessItSaysClose() throws IOException {
+    assertThat(Http1.read(in("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")).keepAlive()).isTrue();
+    assertThat(Http1.read(in("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"))
+        .keepAlive()).isTrue();
+    assertThat(Http1.read(in("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"))
+        .keepAlive()).isFalse();
+  }
+
+  @Test
+  void aBodyEndedByTheConnectionOrAnHttp10AnswerEndsTheConnection() throws IOException {
+    Http1.Response closeDelimited = Http1.read(in("HTTP/1.1 200 OK\r\n\r\nuntil the end"));
+    assertThat(closeDelimited.body()).asString(StandardCharsets.UTF_8).isEqualTo("until the end");
+    assertThat(closeDelimited.keepAlive()).isFalse();
+    assertThat(Http1.read(in("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")).keepAlive()).isFalse();
+    assertThat(Http1.read(in("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"))
+        .keepAlive()).isTrue();
+  }
+
+  @Test
+  void aHostileChunkSizeIsRefusedNotOverflowed() {
+    assertThatThrownBy(() -> Http1.read(in("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffff\r\n")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("too large");
+  }
+
+  @Test
+  void theRequestHeadCarriesHostLengthAndTheHeadersGiven() {
+    String head = new String(
+        Http1.head("POST", "collector:4318", "/v1/logs", List.of(Map.entry("X-Key", "v")), 12, true),
+        StandardCharsets.ISO_8859_1);
+
+    assertThat(head).isEqualTo("POST /v1/logs HTTP/1.1\r\nHost: collector:4318\r\nX-Key: v\r\n"
+        + "Content-Length: 12\r\n\r\n");
+    assertThat(new String(Http1.head("GET", "h:1", "/next", List.of(), 0, false), StandardCharsets.ISO_8859_1))
+        .isEqualTo("GET /next HTTP/1.1\r\nHost: h:1\r\nConnection: close\r\n\r\n");
+  }
+
+  private static InputStream in(String wire) {
+    return new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1));
+  }
+}
