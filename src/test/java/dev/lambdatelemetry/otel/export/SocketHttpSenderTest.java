@@ -3,12 +3,8 @@ package dev.lambdatelemetry.otel.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.testing.PollingWait;
-import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpResponse;
-import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
-import io.opentelemetry.sdk.common.export.ProxyOptions;
-import io.opentelemetry.sdk.common.export.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,9 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,18 +38,7 @@ import org.junit.jupiter.api.Test;
 class SocketHttpSenderTest {
 
   private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
-  private static final MessageWriter WRITER =
-      new MessageWriter() {
-        @Override
-        public void writeMessage(OutputStream out) throws IOException {
-          out.write(MESSAGE);
-        }
-
-        @Override
-        public int getContentLength() {
-          return MESSAGE.length;
-        }
-      };
+  private static final MessageWriter WRITER = SenderFixtures.writer(MESSAGE);
 
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final InFlight inFlight = new InFlight(Clock.systemUTC());
@@ -136,11 +118,11 @@ class SocketHttpSenderTest {
   void anAnswerSentBeforeTheWholeBodyIsReadIsReportedNotABrokenPipe() throws Exception {
     collector = new ScriptedCollector(Answer.TOO_LARGE_BEFORE_READING_THE_BODY);
     SocketHttpSender sender = new SocketHttpSender(
-        new Config(collector.endpoint("/v1/logs"), Map::of), inFlight, executor);
+        new SenderFixtures.Config(collector.endpoint("/v1/logs"), Map::of), inFlight, executor);
     inFlight.open(Instant.now().plusSeconds(10));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     byte[] large = new byte[32 * 1024 * 1024];
-    sender.send(writer(large), outcome::complete, outcome::complete);
+    sender.send(SenderFixtures.writer(large), outcome::complete, outcome::complete);
 
     assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(
         SocketHttpSender.StatusException.class, e -> assertThat(e.status()).isEqualTo(413));
@@ -211,27 +193,14 @@ class SocketHttpSenderTest {
   }
 
   private SocketHttpSender sender(URI endpoint, Map<String, List<String>> headers) {
-    return new SocketHttpSender(new Config(endpoint, () -> headers), inFlight, executor);
+    return new SocketHttpSender(new SenderFixtures.Config(endpoint, () -> headers), inFlight, executor);
   }
 
   /** A sender that checks a kept-alive connection after {@code checkAfterIdle} of idleness. */
   private SocketHttpSender sender(URI endpoint, Map<String, List<String>> headers, Duration checkAfterIdle) {
-    return new SocketHttpSender(new Config(endpoint, () -> headers), inFlight, executor, checkAfterIdle);
+    return new SocketHttpSender(new SenderFixtures.Config(endpoint, () -> headers), inFlight, executor, checkAfterIdle);
   }
 
-  private static MessageWriter writer(byte[] message) {
-    return new MessageWriter() {
-      @Override
-      public void writeMessage(OutputStream out) throws IOException {
-        out.write(message);
-      }
-
-      @Override
-      public int getContentLength() {
-        return message.length;
-      }
-    };
-  }
 
   private enum Answer {
     OK,
@@ -385,65 +354,6 @@ class SocketHttpSenderTest {
     @Override
     public void close() throws IOException {
       server.close();
-    }
-  }
-
-  /** The exporter's configuration, as the OTel SDK hands it to a sender. */
-  private record Config(URI endpoint, Supplier<Map<String, List<String>>> headers)
-      implements HttpSenderConfig {
-    @Override
-    public URI getEndpoint() {
-      return endpoint;
-    }
-
-    @Override
-    public String getContentType() {
-      return "application/x-protobuf";
-    }
-
-    @Override
-    public Compressor getCompressor() {
-      return null;
-    }
-
-    @Override
-    public Duration getTimeout() {
-      return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public Duration getConnectTimeout() {
-      return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public Supplier<Map<String, List<String>>> getHeadersSupplier() {
-      return headers;
-    }
-
-    @Override
-    public ProxyOptions getProxyOptions() {
-      return null;
-    }
-
-    @Override
-    public RetryPolicy getRetryPolicy() {
-      return null;
-    }
-
-    @Override
-    public SSLContext getSslContext() {
-      return null;
-    }
-
-    @Override
-    public X509TrustManager getTrustManager() {
-      return null;
-    }
-
-    @Override
-    public ExecutorService getExecutorService() {
-      return null;
     }
   }
 }

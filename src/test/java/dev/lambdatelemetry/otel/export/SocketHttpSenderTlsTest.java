@@ -3,24 +3,16 @@ package dev.lambdatelemetry.otel.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.testing.TestCertificates;
-import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.HttpResponse;
-import io.opentelemetry.sdk.common.export.HttpSenderConfig;
-import io.opentelemetry.sdk.common.export.MessageWriter;
-import io.opentelemetry.sdk.common.export.ProxyOptions;
-import io.opentelemetry.sdk.common.export.RetryPolicy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -28,14 +20,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,13 +95,14 @@ class SocketHttpSenderTlsTest {
     CountDownLatch release = new CountDownLatch(1);
     serveAndStopReading(keys, readSome, release);
     SocketHttpSender sender = new SocketHttpSender(
-        new Config(URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"), clientTrusting(keys)),
+        new SenderFixtures.Config(
+            URI.create("https://localhost:" + server.getLocalPort() + "/v1/logs"), Map::of, clientTrusting(keys)),
         inFlight, executor);
     inFlight.open(Instant.now().plusSeconds(30));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     byte[] large = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold
     try {
-      sender.send(writer(large), outcome::complete, outcome::complete);
+      sender.send(SenderFixtures.writer(large), outcome::complete, outcome::complete);
       assertThat(readSome.await(10, TimeUnit.SECONDS)).as("the collector got part of the body").isTrue();
 
       // Closing the TLS socket itself would wait for the blocked writer's lock: forever.
@@ -126,19 +117,6 @@ class SocketHttpSenderTlsTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private static MessageWriter writer(byte[] message) {
-    return new MessageWriter() {
-      @Override
-      public void writeMessage(OutputStream out) throws IOException {
-        out.write(message);
-      }
-
-      @Override
-      public int getContentLength() {
-        return message.length;
-      }
-    };
-  }
 
   /** A TLS collector that reads the head and 1 MiB of the body, then stops reading until released. */
   private void serveAndStopReading(KeyStore keys, CountDownLatch readSome, CountDownLatch release)
@@ -163,21 +141,11 @@ class SocketHttpSenderTlsTest {
   }
 
   private Object send(URI endpoint, SSLContext client) throws Exception {
-    SocketHttpSender sender = new SocketHttpSender(new Config(endpoint, client), inFlight, executor);
+    SocketHttpSender sender = new SocketHttpSender(new SenderFixtures.Config(endpoint, Map::of, client), inFlight, executor);
     inFlight.open(Instant.now().plusSeconds(10));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     sender.send(
-        new MessageWriter() {
-          @Override
-          public void writeMessage(OutputStream out) throws IOException {
-            out.write(MESSAGE);
-          }
-
-          @Override
-          public int getContentLength() {
-            return MESSAGE.length;
-          }
-        },
+        SenderFixtures.writer(MESSAGE),
         outcome::complete,
         outcome::complete);
     return outcome.get(10, TimeUnit.SECONDS);
@@ -228,62 +196,5 @@ class SocketHttpSenderTlsTest {
     t.setDaemon(true);
     t.start();
     return received;
-  }
-
-  private record Config(URI endpoint, SSLContext sslContext) implements HttpSenderConfig {
-    @Override
-    public URI getEndpoint() {
-      return endpoint;
-    }
-
-    @Override
-    public String getContentType() {
-      return "application/x-protobuf";
-    }
-
-    @Override
-    public Compressor getCompressor() {
-      return null;
-    }
-
-    @Override
-    public Duration getTimeout() {
-      return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public Duration getConnectTimeout() {
-      return Duration.ofSeconds(10);
-    }
-
-    @Override
-    public Supplier<Map<String, List<String>>> getHeadersSupplier() {
-      return Map::of;
-    }
-
-    @Override
-    public ProxyOptions getProxyOptions() {
-      return null;
-    }
-
-    @Override
-    public RetryPolicy getRetryPolicy() {
-      return null;
-    }
-
-    @Override
-    public SSLContext getSslContext() {
-      return sslContext;
-    }
-
-    @Override
-    public X509TrustManager getTrustManager() {
-      return null;
-    }
-
-    @Override
-    public ExecutorService getExecutorService() {
-      return null;
-    }
   }
 }
