@@ -520,7 +520,11 @@ public final class ExportPipeline implements SignalSink {
         LOG.debugf(e, "[export] %s exporter threw", signal.key());
         return SendResult.REJECTED;
       }
-      code.join(left.toNanos(), TimeUnit.NANOSECONDS);
+      // Marshalling and encoding in call.get() took some of the time: wait only for what is left.
+      Duration untilDeadline = Duration.between(clock.instant(), state.deadline);
+      if (!untilDeadline.isNegative()) {
+        code.join(untilDeadline.toNanos(), TimeUnit.NANOSECONDS);
+      }
       if (!code.isDone()) {
         // Cut at the deadline: cancel now so that nothing of it survives into a freeze.
         inFlight.abandonAll();

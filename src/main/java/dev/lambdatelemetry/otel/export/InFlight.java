@@ -39,16 +39,18 @@ final class InFlight {
   }
 
   /**
-   * Tracks a started request. One registered after the window closed (the flush ended between the
-   * sender's time check and this call) is cancelled at once: it must not run past the flush.
+   * Tracks a request about to start; false, and nothing tracked, when the window has closed or its
+   * deadline passed (the flush ended while the sender was encoding): the sender must then not start
+   * it, and reports it as not sent, so its items stay queued.
    */
-  void register(Future<?> request) {
+  boolean register(Future<?> request) {
     requests.add(request);
     Duration left = remaining();
     if (deadline == Instant.MIN || left.isNegative() || left.isZero()) {
-      request.cancel(true);
       requests.remove(request);
+      return false;
     }
+    return true;
   }
 
   void done(Future<?> request) {

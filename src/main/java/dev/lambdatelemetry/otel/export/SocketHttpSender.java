@@ -130,9 +130,17 @@ final class SocketHttpSender implements HttpSender {
       onError.accept(e);
       return;
     }
+    // Encoding (marshalling, gzip) took some of the flush: the request gets what is left now.
+    timeout = inFlight.remaining();
+    if (timeout.compareTo(config.getTimeout()) > 0) {
+      timeout = config.getTimeout();
+    }
     long deadlineNanos = System.nanoTime() + timeout.toNanos();
     Exchange exchange = new Exchange();
-    inFlight.register(exchange);
+    if (timeout.compareTo(MIN_REQUEST_TIME) < 0 || !inFlight.register(exchange)) {
+      onError.accept(new DeadlineExceededException("no time left in the flush after encoding"));
+      return;
+    }
     try {
       executor.execute(() -> run(exchange, body, deadlineNanos, onResponse, onError));
     } catch (RejectedExecutionException e) {
@@ -237,7 +245,7 @@ final class SocketHttpSender implements HttpSender {
         }
         // A collector may answer and close before taking the whole body (413, 401): its answer
         // says more than the broken pipe.
-        Http1.Response early = earlyAnswer(c);
+        Http1.Response early = earlyAnswer(c, deadlineNanos);
         if (early == null) {
           throw e;
         }
@@ -256,9 +264,15 @@ final class SocketHttpSender implements HttpSender {
     }
   }
 
-  private static Http1.Response earlyAnswer(Connection c) {
+  /** The answer a collector sent before taking the whole body, if it comes within 50 ms. */
+  private static Http1.Response earlyAnswer(Connection c, long deadlineNanos) {
+    long waitMillis = Math.min(EARLY_ANSWER_WAIT_MS,
+        TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    if (waitMillis < 1) {
+      return null;
+    }
     try {
-      c.socket.setSoTimeout(EARLY_ANSWER_WAIT_MS);
+      c.socket.setSoTimeout((int) waitMillis); // per read: a trickling answer is cut by the flush
       return Http1.read(c.in);
     } catch (IOException | RuntimeException e) {
       return null;

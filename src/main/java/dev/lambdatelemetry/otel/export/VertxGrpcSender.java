@@ -98,6 +98,15 @@ final class VertxGrpcSender implements GrpcSender {
       onError.accept(e);
       return;
     }
+    // Framing (marshalling, gzip) took some of the flush: the call gets what is left now.
+    timeout = inFlight.remaining();
+    if (timeout.compareTo(config.getTimeout()) > 0) {
+      timeout = config.getTimeout();
+    }
+    if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
+      onError.accept(new NoTimeLeft());
+      return;
+    }
     long timeoutMillis = Math.min(MAX_TIMEOUT_MILLIS, Math.max(1, timeout.toMillis()));
     RequestOptions options =
         new RequestOptions()
@@ -116,7 +125,10 @@ final class VertxGrpcSender implements GrpcSender {
 
     CompletableFuture<GrpcResponse> call = new CompletableFuture<>();
     AtomicReference<HttpClientRequest> stream = new AtomicReference<>();
-    inFlight.register(call);
+    if (!inFlight.register(call)) {
+      onError.accept(new NoTimeLeft()); // the flush ended meanwhile: not started, items kept
+      return;
+    }
     call.whenComplete(
         (response, error) -> {
           inFlight.done(call);

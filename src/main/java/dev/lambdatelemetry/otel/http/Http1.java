@@ -132,9 +132,10 @@ public final class Http1 {
       return new Response(status, headers, readCapped(in), false); // the connection's end delimits it
     }
     String connection = headers.getOrDefault("connection", "");
-    boolean persistent = parts[0].equals("HTTP/1.0")
-        ? connection.equalsIgnoreCase("keep-alive")
-        : !connection.equalsIgnoreCase("close");
+    boolean persistent = status != 101 // after a protocol switch there is no HTTP on it
+        && (parts[0].equals("HTTP/1.0")
+            ? connection.equalsIgnoreCase("keep-alive")
+            : !connection.equalsIgnoreCase("close"));
     return new Response(status, headers, body, persistent);
   }
 

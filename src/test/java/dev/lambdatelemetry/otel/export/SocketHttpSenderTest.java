@@ -15,6 +15,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -181,6 +184,53 @@ class SocketHttpSenderTest {
     assertThat(outcome.get(5, TimeUnit.SECONDS))
         .isInstanceOf(SocketHttpSender.DeadlineExceededException.class);
     assertThat(collector.connections.get()).isZero();
+  }
+
+  @Test
+  void encodingThatOutlastsTheFlushLeavesTheRequestUnsentAndItsItemsQueued() throws Exception {
+    collector = new ScriptedCollector(Answer.OK);
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T00:00:00Z"));
+    Clock clock = new Clock() {
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now.get();
+      }
+    };
+    InFlight window = new InFlight(clock);
+    window.open(now.get().plusMillis(100));
+    SocketHttpSender sender = new SocketHttpSender(
+        new SenderFixtures.Config(collector.endpoint("/v1/logs"), Map::of), window, executor);
+    MessageWriter slowToEncode = new MessageWriter() {
+      @Override
+      public void writeMessage(OutputStream out) throws IOException {
+        now.set(now.get().plusMillis(150)); // marshalling and gzip took longer than the flush had
+        out.write(MESSAGE);
+      }
+
+      @Override
+      public int getContentLength() {
+        return MESSAGE.length;
+      }
+    };
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+
+    sender.send(slowToEncode, outcome::complete, outcome::complete);
+
+    assertThat(outcome.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(SocketHttpSender.DeadlineExceededException.class); // NOT_SENT: kept for the next flush
+    assertThat(FailureClass.ofException((Throwable) outcome.get()).kind()).isEqualTo(FailureClass.Kind.NOT_SENT);
+    assertThat(collector.connections.get()).isZero();
+    assertThat(window.size()).isZero();
   }
 
   // ---------------------------------------------------------------- helpers

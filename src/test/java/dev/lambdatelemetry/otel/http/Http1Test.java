@@ -44,6 +44,9 @@ class Http1Test {
     assertThat(Http1.read(in("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")).keepAlive()).isFalse();
     assertThat(Http1.read(in("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n"))
         .keepAlive()).isTrue();
+    Http1.Response switched = Http1.read(in("HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"));
+    assertThat(switched.status()).isEqualTo(101);
+    assertThat(switched.keepAlive()).isFalse(); // no HTTP on it after a protocol switch
   }
 
   @Test
