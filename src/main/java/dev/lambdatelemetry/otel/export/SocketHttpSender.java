@@ -115,11 +115,7 @@ final class SocketHttpSender implements HttpSender {
   @Override
   public void send(
       MessageWriter writer, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
-    Duration timeout = inFlight.remaining();
-    if (timeout.compareTo(config.getTimeout()) > 0) {
-      timeout = config.getTimeout();
-    }
-    if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
+    if (requestTimeout().compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new DeadlineExceededException("no time left in the flush"));
       return;
     }
@@ -131,10 +127,7 @@ final class SocketHttpSender implements HttpSender {
       return;
     }
     // Encoding (marshalling, gzip) took some of the flush: the request gets what is left now.
-    timeout = inFlight.remaining();
-    if (timeout.compareTo(config.getTimeout()) > 0) {
-      timeout = config.getTimeout();
-    }
+    Duration timeout = requestTimeout();
     long deadlineNanos = System.nanoTime() + timeout.toNanos();
     Exchange exchange = new Exchange();
     if (timeout.compareTo(MIN_REQUEST_TIME) < 0 || !inFlight.register(exchange)) {
@@ -147,6 +140,12 @@ final class SocketHttpSender implements HttpSender {
       inFlight.done(exchange);
       onError.accept(e);
     }
+  }
+
+  /** The time left in the flush, never more than the exporter's own request timeout. */
+  private Duration requestTimeout() {
+    Duration left = inFlight.remaining();
+    return left.compareTo(config.getTimeout()) > 0 ? config.getTimeout() : left;
   }
 
   private void run(
@@ -206,10 +205,9 @@ final class SocketHttpSender implements HttpSender {
     }
     try {
       c.socket.setSoTimeout(1);
-      c.in.mark(1);
       c.in.read();
       return false; // the end of the stream (-1), or bytes out of step with our requests
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return true; // nothing to read: open
     } catch (IOException e) {
       return false;

@@ -79,15 +79,17 @@ final class VertxGrpcSender implements GrpcSender {
     return base + "/" + fullMethodName;
   }
 
+  /** The time left in the flush, never more than the exporter's own timeout. */
+  private Duration callTimeout() {
+    Duration left = inFlight.remaining();
+    return left.compareTo(config.getTimeout()) > 0 ? config.getTimeout() : left;
+  }
+
   @Override
   public void send(
       MessageWriter writer, java.util.function.Consumer<GrpcResponse> onResponse,
       java.util.function.Consumer<Throwable> onError) {
-    Duration timeout = inFlight.remaining();
-    if (timeout.compareTo(config.getTimeout()) > 0) {
-      timeout = config.getTimeout();
-    }
-    if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
+    if (callTimeout().compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new NoTimeLeft());
       return;
     }
@@ -99,10 +101,7 @@ final class VertxGrpcSender implements GrpcSender {
       return;
     }
     // Framing (marshalling, gzip) took some of the flush: the call gets what is left now.
-    timeout = inFlight.remaining();
-    if (timeout.compareTo(config.getTimeout()) > 0) {
-      timeout = config.getTimeout();
-    }
+    Duration timeout = callTimeout();
     if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new NoTimeLeft());
       return;
