@@ -1,2 +1,2 @@
-/** The Extensions API lifecycle: register, the event loop, init and exit errors. */
+/** The lifecycle against the Runtime API: register, subscribe to the Telemetry API, the event loop, init and exit errors. */
 package dev.lambdatelemetry.otel.lifecycle;

@@ -1,2 +1,2 @@
-/** The Telemetry API side: subscription, the delivery listener, the inbox and the runtimeDone barrier. */
+/** The Telemetry API side: the delivery listeners (HTTP, TCP), the batch parser, the inbox and the runtimeDone barrier. */
 package dev.lambdatelemetry.otel.telemetry;
