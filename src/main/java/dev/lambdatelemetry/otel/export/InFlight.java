@@ -38,6 +38,12 @@ final class InFlight {
     return Duration.between(clock.instant(), deadline);
   }
 
+  /** Time left in the current flush, never more than {@code cap} (an exporter's own timeout). */
+  Duration remaining(Duration cap) {
+    Duration left = remaining();
+    return left.compareTo(cap) > 0 ? cap : left;
+  }
+
   /**
    * Tracks a request about to start; false, and nothing tracked, when the window has closed or its
    * deadline passed (the flush ended while the sender was encoding): the sender must then not start

@@ -115,7 +115,7 @@ final class SocketHttpSender implements HttpSender {
   @Override
   public void send(
       MessageWriter writer, Consumer<HttpResponse> onResponse, Consumer<Throwable> onError) {
-    if (requestTimeout().compareTo(MIN_REQUEST_TIME) < 0) {
+    if (inFlight.remaining(config.getTimeout()).compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new DeadlineExceededException("no time left in the flush"));
       return;
     }
@@ -127,7 +127,7 @@ final class SocketHttpSender implements HttpSender {
       return;
     }
     // Encoding (marshalling, gzip) took some of the flush: the request gets what is left now.
-    Duration timeout = requestTimeout();
+    Duration timeout = inFlight.remaining(config.getTimeout());
     long deadlineNanos = System.nanoTime() + timeout.toNanos();
     Exchange exchange = new Exchange();
     if (timeout.compareTo(MIN_REQUEST_TIME) < 0 || !inFlight.register(exchange)) {
@@ -140,12 +140,6 @@ final class SocketHttpSender implements HttpSender {
       inFlight.done(exchange);
       onError.accept(e);
     }
-  }
-
-  /** The time left in the flush, never more than the exporter's own request timeout. */
-  private Duration requestTimeout() {
-    Duration left = inFlight.remaining();
-    return left.compareTo(config.getTimeout()) > 0 ? config.getTimeout() : left;
   }
 
   private void run(

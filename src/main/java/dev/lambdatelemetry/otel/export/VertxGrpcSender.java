@@ -79,17 +79,11 @@ final class VertxGrpcSender implements GrpcSender {
     return base + "/" + fullMethodName;
   }
 
-  /** The time left in the flush, never more than the exporter's own timeout. */
-  private Duration callTimeout() {
-    Duration left = inFlight.remaining();
-    return left.compareTo(config.getTimeout()) > 0 ? config.getTimeout() : left;
-  }
-
   @Override
   public void send(
       MessageWriter writer, java.util.function.Consumer<GrpcResponse> onResponse,
       java.util.function.Consumer<Throwable> onError) {
-    if (callTimeout().compareTo(MIN_REQUEST_TIME) < 0) {
+    if (inFlight.remaining(config.getTimeout()).compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new NoTimeLeft());
       return;
     }
@@ -101,7 +95,7 @@ final class VertxGrpcSender implements GrpcSender {
       return;
     }
     // Framing (marshalling, gzip) took some of the flush: the call gets what is left now.
-    Duration timeout = callTimeout();
+    Duration timeout = inFlight.remaining(config.getTimeout());
     if (timeout.compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new NoTimeLeft());
       return;

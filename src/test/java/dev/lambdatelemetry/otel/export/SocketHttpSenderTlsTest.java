@@ -117,16 +117,10 @@ class SocketHttpSenderTlsTest {
 
   // ---------------------------------------------------------------- helpers
 
-
   /** A TLS collector that reads the head and 1 MiB of the body, then stops reading until released. */
   private void serveAndStopReading(KeyStore keys, CountDownLatch readSome, CountDownLatch release)
       throws Exception {
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, PASSWORD);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
-    server = (SSLServerSocket) context.getServerSocketFactory()
-        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    server = listen(keys);
     Thread t = new Thread(() -> {
       try (SSLSocket s = (SSLSocket) server.accept()) {
         s.getInputStream().readNBytes(1024 * 1024);
@@ -155,6 +149,16 @@ class SocketHttpSenderTlsTest {
     return TestCertificates.keyStore(dir, san);
   }
 
+  /** A TLS server socket on loopback presenting the certificate of {@code keys}. */
+  private static SSLServerSocket listen(KeyStore keys) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    return (SSLServerSocket) context.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+  }
+
   private static SSLContext clientTrusting(KeyStore keys) throws Exception {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(keys);
@@ -165,12 +169,7 @@ class SocketHttpSenderTlsTest {
 
   /** A TLS collector that answers one request with 200 and hands over what it received. */
   private CompletableFuture<String> serveOnce(KeyStore keys) throws Exception {
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, PASSWORD);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
-    server = (SSLServerSocket) context.getServerSocketFactory()
-        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    server = listen(keys);
     CompletableFuture<String> received = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try (SSLSocket s = (SSLSocket) server.accept()) {

@@ -28,18 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VertxGrpcSenderTest {
 
   private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
-  private static final MessageWriter WRITER =
-      new MessageWriter() {
-        @Override
-        public void writeMessage(OutputStream out) throws IOException {
-          out.write(MESSAGE);
-        }
-
-        @Override
-        public int getContentLength() {
-          return MESSAGE.length;
-        }
-      };
+  private static final MessageWriter WRITER = SenderFixtures.writer(MESSAGE);
 
   @Test
   void frame_uncompressed_isFlagZeroLengthThenMessage() throws IOException {

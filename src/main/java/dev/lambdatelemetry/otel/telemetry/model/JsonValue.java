@@ -40,6 +40,13 @@ public sealed interface JsonValue {
   /** Appends this value as compact JSON (one pass, whatever the nesting). */
   void writeTo(StringBuilder out);
 
+  /** {@code value} as compact JSON: what every kind's {@code toString()} returns. */
+  static String toJson(JsonValue value) {
+    StringBuilder out = new StringBuilder();
+    value.writeTo(out);
+    return out.toString();
+  }
+
   /**
    * An object: member names in document order, a later duplicate replacing the earlier value.
    *
@@ -79,9 +86,7 @@ public sealed interface JsonValue {
 
     @Override
     public String toString() {
-      StringBuilder out = new StringBuilder();
-      writeTo(out);
-      return out.toString();
+      return JsonValue.toJson(this);
     }
   }
 
@@ -105,9 +110,7 @@ public sealed interface JsonValue {
 
     @Override
     public String toString() {
-      StringBuilder out = new StringBuilder();
-      writeTo(out);
-      return out.toString();
+      return JsonValue.toJson(this);
     }
   }
 
@@ -214,9 +217,7 @@ public sealed interface JsonValue {
 
     @Override
     public String toString() {
-      StringBuilder out = new StringBuilder();
-      writeTo(out);
-      return out.toString();
+      return JsonValue.toJson(this);
     }
   }
 
