@@ -123,7 +123,13 @@ public interface ExtensionConfig {
 
   /** SHUTDOWN handling. */
   interface Shutdown {
-    /** Time the listener stays up for late events (the last platform.report). */
+    /**
+     * How long SHUTDOWN waits for late events. After invocations on demand: at most this long for
+     * the last invocation's platform.report. With no request to wait for (Managed Instances, where
+     * the platform flushes what it buffered only at SHUTDOWN, or no invocation yet): at least this
+     * long, and longer while deliveries keep coming. Either way, what arrives while the extension
+     * exports is exported too, until shortly before the deadline.
+     */
     @WithDefault("PT0.3S")
     Duration grace();
 

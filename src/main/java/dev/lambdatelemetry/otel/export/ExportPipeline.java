@@ -215,6 +215,16 @@ public final class ExportPipeline implements SignalSink {
   }
 
   /**
+   * A flush during SHUTDOWN: background export stops first, and the flush is made even when the
+   * breaker is open, metrics included (there is no later one to wait for). May be called more than
+   * once before {@link #shutdown}, as deliveries still come in.
+   */
+  public FlushResult flushAtShutdown(Instant deadline) {
+    stopBackground();
+    return flush(deadline, true);
+  }
+
+  /**
    * The last flush, bounded by {@code deadline} and made even when the breaker is open; whatever is
    * still queued afterwards is counted as dropped; then the exporters are closed. Idempotent.
    */

@@ -48,6 +48,14 @@ final class DeferredHooks implements TelemetryHooks {
   }
 
   @Override
+  public void exportReceived(Instant deadline) {
+    TelemetryHooks h = await(deadline);
+    if (h != null) {
+      h.exportReceived(deadline);
+    }
+  }
+
+  @Override
   public void shutdown(Instant deadline) {
     TelemetryHooks h = await(deadline);
     if (h != null) {

@@ -10,7 +10,8 @@ import org.jboss.logging.Logger;
 /**
  * The extension's life after init, on one named thread: {@code next}, wait for the invocation's
  * {@code platform.runtimeDone}, flush, {@code next} again; at SHUTDOWN wait briefly for the last
- * {@code platform.report}, flush, exit.
+ * {@code platform.report} (or for the deliveries to end), export, export again what came meanwhile,
+ * exit.
  *
  * <p>Why it waits and flushes here: calling {@code next} tells Lambda we are done, and Lambda then
  * freezes the whole sandbox, our threads and sockets included, possibly for hours or for ever. Data
@@ -24,8 +25,13 @@ public final class EventLoop implements Runnable {
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
   static final String THREAD_NAME = "lambda-event-loop";
-  /** At SHUTDOWN with no request to wait for, deliveries this far apart mean the last one is over. */
-  static final Duration QUIET = Duration.ofMillis(100);
+  /**
+   * At SHUTDOWN, deliveries at least this far apart mean the last one is over; more when the
+   * subscription's buffering timeout is longer (see {@link #quietFor}).
+   */
+  static final Duration MIN_QUIET = Duration.ofMillis(100);
+  /** SHUTDOWN starts no further export round with less than this left before the deadline. */
+  static final Duration LAST_ROUND_RESERVE = Duration.ofMillis(200);
   /** How often a long wait for runtimeDone looks up to offer a backstop flush. */
   static final Duration WAIT_SLICE = Duration.ofSeconds(1);
 
@@ -36,6 +42,7 @@ public final class EventLoop implements Runnable {
   private final ExtensionConfig.Shutdown shutdownConfig;
   private final boolean awaitRuntimeDone;
   private final boolean telemetryExpected;
+  private final Duration quiet;
   private final IntConsumer exit;
   private String lastRequestId;
   private long invocations;
@@ -44,6 +51,8 @@ public final class EventLoop implements Runnable {
    * @param awaitRuntimeDone false when no platform events will come (local emulator, or the
    *     subscription leaves out {@code platform}): then waiting would only delay every invocation
    * @param telemetryExpected false in local mode (the Telemetry API answered 202)
+   * @param quiet at SHUTDOWN, a gap this long between deliveries means they are over ({@link
+   *     #quietFor})
    * @param exit called once with the process exit code when the loop ends
    */
   public EventLoop(
@@ -54,6 +63,7 @@ public final class EventLoop implements Runnable {
       ExtensionConfig.Shutdown shutdownConfig,
       boolean awaitRuntimeDone,
       boolean telemetryExpected,
+      Duration quiet,
       IntConsumer exit) {
     this.api = api;
     this.barrier = barrier;
@@ -62,7 +72,17 @@ public final class EventLoop implements Runnable {
     this.shutdownConfig = shutdownConfig;
     this.awaitRuntimeDone = awaitRuntimeDone;
     this.telemetryExpected = telemetryExpected;
+    this.quiet = quiet;
     this.exit = exit;
+  }
+
+  /**
+   * The gap between deliveries that means they are over: the platform sends a batch at the latest
+   * {@code timeoutMs} after its first event, so twice that, and never under {@link #MIN_QUIET}.
+   */
+  public static Duration quietFor(int bufferingTimeoutMs) {
+    Duration twice = Duration.ofMillis(2L * bufferingTimeoutMs);
+    return twice.compareTo(MIN_QUIET) > 0 ? twice : MIN_QUIET;
   }
 
   /** Starts the loop on its own named thread. */
@@ -150,17 +170,36 @@ public final class EventLoop implements Runnable {
     long deadlineNanos =
         deadlineNanos(shutdown.deadlineMs(), shutdownConfig.safetyMargin(), nowNanos);
     LOG.debugf("SHUTDOWN (%s) after %d invocations", shutdown.reason(), invocations);
-    // The last invocation's platform.report is generated after our last next: it comes now.
     long graceEnd = Math.min(deadlineNanos, nowNanos + shutdownConfig.grace().toNanos());
+    long lastRoundBy = deadlineNanos - LAST_ROUND_RESERVE.toNanos();
     if (awaitRuntimeDone && lastRequestId != null) {
+      // The last invocation's platform.report is generated after our last next: it comes now,
+      // behind everything else of that invocation.
       barrier.awaitReport(lastRequestId, graceEnd);
     } else if (telemetryExpected) {
-      // No request to wait for (Managed Instances, or no invocation yet): wait for the deliveries
-      // to go quiet, within the grace period.
-      barrier.awaitQuiet(QUIET.toNanos(), graceEnd);
+      // No request to wait for (Managed Instances, or no invocation yet): nothing says what is
+      // still to come, and the platform flushes what it buffers only now. Stay for the grace
+      // period, and longer while deliveries keep coming.
+      barrier.awaitQuiet(graceEnd, quiet.toNanos(), lastRoundBy);
     }
-    Instant deadline = Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
-    guard(() -> hooks.shutdown(deadline), "shutdown");
+    // The listener stays up until we exit: what arrives while we export (a late flush, a CPU
+    // starved at 128 MB) is exported by another round, while the deadline allows.
+    for (int round = 1; ; round++) {
+      long arrivals = barrier.arrivals();
+      guard(() -> hooks.exportReceived(deadline(deadlineNanos)), "export at shutdown");
+      if (!telemetryExpected || barrier.arrivals() == arrivals
+          || System.nanoTime() - lastRoundBy >= 0) {
+        LOG.debugf("SHUTDOWN: %d export round(s)", round);
+        break;
+      }
+      barrier.awaitQuiet(System.nanoTime(), quiet.toNanos(), lastRoundBy);
+    }
+    guard(() -> hooks.shutdown(deadline(deadlineNanos)), "shutdown");
+  }
+
+  /** The wall-clock instant of a nanoTime deadline. */
+  private static Instant deadline(long deadlineNanos) {
+    return Instant.now().plusNanos(Math.max(0, deadlineNanos - System.nanoTime()));
   }
 
   /** Converts an absolute epoch-ms deadline minus a margin into a nanoTime deadline. */

@@ -198,7 +198,8 @@ public class ExtensionComponents {
           new TelemetryReceiver(
               inboxInstance(),
               config.listener().path(),
-              (int) Math.min(Integer.MAX_VALUE, inboxBytes()));
+              (int) Math.min(Integer.MAX_VALUE, inboxBytes()),
+              barrier::arrived);
     }
     return receiver;
   }

@@ -69,26 +69,44 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   @Override
+  public void exportReceived(Instant deadline) {
+    onProcessingThread(() -> {}, deadline, "conversion did not catch up in time");
+    FlushResult result = pipeline.flushAtShutdown(deadline);
+    LOG.debugf("[flush] at shutdown: %s", result);
+  }
+
+  @Override
   public void shutdown(Instant deadline) {
-    // Drain on the processing thread, behind every batch already received, so that the last
+    // On the processing thread, behind every batch already received, so that the last
     // platform.report is converted before the held spans are released.
-    CompletableFuture<Void> drained = new CompletableFuture<>();
+    onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
+    pipeline.shutdown(deadline);
+    LOG.debugf("[flush] shut down: %s", pipeline.statsLine());
+  }
+
+  /**
+   * Runs {@code task} on the processing thread behind everything received so far, and waits for it
+   * at most half the time left: the other half is the export's.
+   */
+  private void onProcessingThread(Runnable task, Instant deadline, String late) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     inbox.submit(() -> {
-      converter.drain();
-      drained.complete(null);
+      try {
+        task.run();
+      } finally {
+        done.complete(null);
+      }
     });
     long leftMs = Duration.between(Instant.now(), deadline).toMillis();
     try {
-      drained.get(Math.max(0, leftMs / 2), TimeUnit.MILLISECONDS);
+      done.get(Math.max(0, leftMs / 2), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      LOG.debug("[flush] conversion did not drain in time; exporting what is ready");
+      LOG.debugf("[flush] %s; exporting what is ready", late);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      LOG.debugf(e, "[flush] drain failed");
+      LOG.debugf(e, "[flush] %s", late);
     }
-    pipeline.shutdown(deadline);
-    LOG.debugf("[flush] shut down: %s", pipeline.statsLine());
   }
 
   private void flush(Instant now, Instant deadline) {

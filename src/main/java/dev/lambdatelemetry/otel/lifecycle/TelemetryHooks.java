@@ -22,6 +22,13 @@ public interface TelemetryHooks {
   /** The invocation's runtime is done (or waiting for it timed out): flush within the deadline. */
   void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline);
 
-  /** SHUTDOWN: convert what is still held, export it, all before {@code deadline}. */
+  /**
+   * SHUTDOWN, before {@link #shutdown}: convert what has been received and export what is ready,
+   * before {@code deadline}, even while exports are paused. Called again when more deliveries came
+   * meanwhile; spans still waiting for their report stay held.
+   */
+  void exportReceived(Instant deadline);
+
+  /** SHUTDOWN, last: convert what is still held, export it, all before {@code deadline}. */
   void shutdown(Instant deadline);
 }

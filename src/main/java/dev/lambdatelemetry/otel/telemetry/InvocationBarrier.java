@@ -15,7 +15,8 @@ public final class InvocationBarrier {
 
   private final LinkedHashSet<String> runtimeDone = new LinkedHashSet<>();
   private final LinkedHashSet<String> reported = new LinkedHashSet<>();
-  private long lastBatchNanos = System.nanoTime();
+  private long arrivals;
+  private long lastArrivalNanos;
 
   /** Called by the processing thread once runtimeDone of {@code requestId} is converted. */
   public synchronized void runtimeDone(String requestId) {
@@ -30,25 +31,37 @@ public final class InvocationBarrier {
     notifyAll();
   }
 
-  /** Called by the processing thread after each batch. */
-  public synchronized void batchProcessed() {
-    lastBatchNanos = System.nanoTime();
+  /** Called by a listener once a delivery (an HTTP body or a TCP line) is in the inbox, or dropped. */
+  public synchronized void arrived() {
+    arrivals++;
+    lastArrivalNanos = System.nanoTime();
     notifyAll();
   }
 
+  /** Deliveries so far: the event loop compares two readings to learn whether any came between. */
+  public synchronized long arrivals() {
+    return arrivals;
+  }
+
   /**
-   * Waits until no batch has been processed for {@code quietNanos} (the platform's last delivery is
-   * over), or {@code deadlineNanos} passes. Used at SHUTDOWN when there is no request to wait for
-   * (Managed Instances, where reports of concurrent invocations can come in any order).
+   * Waits until {@code notBeforeNanos}, and past it while deliveries keep coming: until
+   * {@code quietNanos} pass without one. Returns at {@code deadlineNanos} in any case. Used at
+   * SHUTDOWN when there is no request to wait for (Managed Instances, where reports of concurrent
+   * invocations come in any order and the platform flushes what it buffers only now; or no
+   * invocation yet), and after an export round of SHUTDOWN that saw deliveries come meanwhile.
    */
-  public synchronized void awaitQuiet(long quietNanos, long deadlineNanos)
+  public synchronized void awaitQuiet(long notBeforeNanos, long quietNanos, long deadlineNanos)
       throws InterruptedException {
-    long start = System.nanoTime();
     while (true) {
       long now = System.nanoTime();
-      long quietUntil = Math.max(lastBatchNanos, start) + quietNanos;
-      long until = Math.min(quietUntil, deadlineNanos);
-      if (now >= until) {
+      long until = notBeforeNanos;
+      if (arrivals > 0 && lastArrivalNanos + quietNanos - until > 0) {
+        until = lastArrivalNanos + quietNanos;
+      }
+      if (until - deadlineNanos > 0) {
+        until = deadlineNanos;
+      }
+      if (now - until >= 0) {
         return;
       }
       TimeUnit.NANOSECONDS.timedWait(this, until - now);

@@ -120,7 +120,6 @@ public final class TelemetryProcessor {
         barrier.reported(r.requestId());
       }
     }
-    barrier.batchProcessed();
   }
 
   private void runTask(TelemetryInbox.Task t) {

@@ -21,6 +21,7 @@ public final class TelemetryReceiver {
   static final long FULL_INBOX_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
   private final TelemetryInbox inbox;
+  private final Runnable arrived;
   private final String path;
   private final int maxBodyBytes;
   private final SequenceDeduplicator sequences = new SequenceDeduplicator(DEDUP_CAPACITY);
@@ -32,9 +33,12 @@ public final class TelemetryReceiver {
    * @param path the subscribed path ({@code /telemetry}); {@code /} is accepted as well, because
    *     the managed-instances emulator always posts to {@code /}
    * @param maxBodyBytes bodies longer than this are read to the end and dropped (counted)
+   * @param arrived told after each delivery is taken (queued or dropped): SHUTDOWN waits for the
+   *     deliveries to end
    */
-  public TelemetryReceiver(TelemetryInbox inbox, String path, int maxBodyBytes) {
+  public TelemetryReceiver(TelemetryInbox inbox, String path, int maxBodyBytes, Runnable arrived) {
     this.inbox = inbox;
+    this.arrived = arrived;
     this.path = normalise(path);
     this.maxBodyBytes = maxBodyBytes;
   }
@@ -47,6 +51,14 @@ public final class TelemetryReceiver {
 
   /** Takes one HTTP body. Always returns normally: the caller answers 200 whatever happened. */
   public void receive(InputStream body, String sequenceId) {
+    try {
+      take(body, sequenceId);
+    } finally {
+      arrived.run();
+    }
+  }
+
+  private void take(InputStream body, String sequenceId) {
     Instant now = Instant.now();
     byte[] bytes;
     try {
@@ -76,6 +88,7 @@ public final class TelemetryReceiver {
     if (!inbox.offer(line, Instant.now(), true, FULL_INBOX_WAIT_NANOS)) {
       LOG.debugf("inbox full: dropped a line of %d bytes", line.length);
     }
+    arrived.run();
   }
 
   /** Batches acknowledged but not processed because their Sequence-Id was seen before. */

@@ -111,8 +111,33 @@ class LifecycleIT {
       assertThat(JSON.readTree(single(run.calls, SUBSCRIBE).body()).path("schemaVersion").asText())
           .isEqualTo("2025-01-29");
       assertThat(receiver.spans())
+          .as("extension output:%n%s%n%s", run.stdout, run.stderr)
           .filteredOn(s -> s.getKind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER)
           .hasSize(4);
+    }
+  }
+
+  @Test
+  void managedInstances_telemetryThePlatformFlushesOnlyAfterShutdown_isExportedBeforeExit()
+      throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      // The platform holds the invocations' telemetry and flushes it 300 ms after SHUTDOWN; the
+      // listener stays up for the grace period (1 s here) and as long as deliveries keep coming.
+      Map<String, String> env = Map.of(
+          "AWS_LAMBDA_INITIALIZATION_TYPE", "lambda-managed-instances",
+          "LAMBDA_TELEMETRY_SHUTDOWN_GRACE", "PT1S",
+          "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+      Run run = run(SimulatorOptions.defaults(SimulatorMode.MANAGED_INSTANCES),
+          Scenario.managedInstances(4, java.time.Duration.ofMillis(300)), env);
+      assertThat(run.result.violations()).isEmpty();
+      assertThat(run.result.exitCode()).isZero();
+      assertThat(run.result.shutdownToExitMs()).isGreaterThanOrEqualTo(300);
+      assertThat(receiver.spans())
+          .as("extension output:%n%s%n%s", run.stdout, run.stderr)
+          .filteredOn(s -> s.getKind() == io.opentelemetry.proto.trace.v1.Span.SpanKind.SPAN_KIND_SERVER)
+          .hasSize(4)
+          .allSatisfy(s -> assertThat(s.getAttributesList())
+              .anyMatch(a -> a.getKey().equals("faas.invocation_id")));
     }
   }
 

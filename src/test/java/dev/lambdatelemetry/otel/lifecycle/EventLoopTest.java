@@ -42,6 +42,11 @@ class EventLoopTest {
       }
 
       @Override
+      public void exportReceived(Instant deadline) {
+        calls.add("export");
+      }
+
+      @Override
       public void shutdown(Instant deadline) {
         calls.add("shutdown");
       }
@@ -53,7 +58,7 @@ class EventLoopTest {
     assertThat(calls).containsExactly(
         "start " + ids.get(0), "finish " + ids.get(0),
         "start " + ids.get(1), "finish " + ids.get(1),
-        "shutdown");
+        "export", "shutdown");
     assertThat(o.result.violations()).isEmpty();
   }
 
@@ -71,8 +76,13 @@ class EventLoopTest {
       }
 
       @Override
-      public void shutdown(Instant deadline) {
+      public void exportReceived(Instant deadline) {
         throw new IllegalStateException("export bug");
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        throw new IllegalStateException("exporter close bug");
       }
     };
     Outcome o = play(broken, false);
@@ -95,11 +105,75 @@ class EventLoopTest {
       }
 
       @Override
+      public void exportReceived(Instant deadline) {}
+
+      @Override
       public void shutdown(Instant deadline) {}
     };
     Outcome o = play(hooks, true);
     assertThat(finished).hasSize(2);
     assertThat(o.exitCode).isZero();
+  }
+
+  @Test
+  void deliveriesThatComeWhileShutdownExports_areExportedByAnotherRound() throws Exception {
+    InvocationBarrier barrier = new InvocationBarrier();
+    List<String> calls = new CopyOnWriteArrayList<>();
+    TelemetryHooks hooks = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {}
+
+      @Override
+      public void exportReceived(Instant deadline) {
+        calls.add("export");
+        if (calls.size() == 1) {
+          barrier.arrived(); // the platform's late flush lands while the first round exports
+        }
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        calls.add("shutdown");
+      }
+    };
+    Outcome o = play(hooks, false, true, barrier);
+    assertThat(o.exitCode).isZero();
+    assertThat(calls).containsExactly("export", "export", "shutdown");
+  }
+
+  @Test
+  void noDeliveryWhileShutdownExports_oneRoundThenShutdown() throws Exception {
+    List<String> calls = new CopyOnWriteArrayList<>();
+    TelemetryHooks hooks = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {}
+
+      @Override
+      public void exportReceived(Instant deadline) {
+        calls.add("export");
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        calls.add("shutdown");
+      }
+    };
+    Outcome o = play(hooks, false, true, new InvocationBarrier());
+    assertThat(o.exitCode).isZero();
+    assertThat(calls).containsExactly("export", "shutdown");
+  }
+
+  @Test
+  void quietAfterDeliveries_isTwiceTheBufferingTimeout_neverUnder100ms() {
+    assertThat(EventLoop.quietFor(25)).isEqualTo(java.time.Duration.ofMillis(100));
+    assertThat(EventLoop.quietFor(50)).isEqualTo(java.time.Duration.ofMillis(100));
+    assertThat(EventLoop.quietFor(400)).isEqualTo(java.time.Duration.ofMillis(800));
   }
 
   /** A RuntimeException standing for any failure inside a hook. */
@@ -110,6 +184,11 @@ class EventLoopTest {
   private record Outcome(SimulationResult result, int exitCode) {}
 
   private static Outcome play(TelemetryHooks hooks, boolean awaitRuntimeDone) throws Exception {
+    return play(hooks, awaitRuntimeDone, false, new InvocationBarrier());
+  }
+
+  private static Outcome play(TelemetryHooks hooks, boolean awaitRuntimeDone, boolean telemetryExpected,
+      InvocationBarrier barrier) throws Exception {
     try (LambdaSimulator simulator =
         LambdaSimulator.start(SimulatorOptions.defaults(SimulatorMode.LOCAL_202))) {
       CompletableFuture<SimulationResult> run = CompletableFuture.supplyAsync(() -> {
@@ -122,8 +201,8 @@ class EventLoopTest {
       ExtensionsApiClient api = new ExtensionsApiClient(simulator.runtimeApi());
       api.register("lambda-telemetry-otel", List.of("INVOKE", "SHUTDOWN"));
       CompletableFuture<Integer> exit = new CompletableFuture<>();
-      new EventLoop(api, new InvocationBarrier(), hooks, CONFIG.invoke(), CONFIG.shutdown(),
-          awaitRuntimeDone, false, exit::complete).start();
+      new EventLoop(api, barrier, hooks, CONFIG.invoke(), CONFIG.shutdown(),
+          awaitRuntimeDone, telemetryExpected, EventLoop.MIN_QUIET, exit::complete).start();
       int code = exit.get(30, TimeUnit.SECONDS);
       return new Outcome(run.get(30, TimeUnit.SECONDS), code);
     }

@@ -21,12 +21,19 @@ import java.util.Optional;
  * @param shutdownReason  the reason sent with SHUTDOWN; empty = derived (timeout after a timeout, else spindown)
  * @param benchmark       measure RSS (every 1 000 invocations) and CPU; the batch holding an invocation's
  *                        runtimeDone leaves at once instead of after the subscriber's timeoutMs
+ * @param lateShutdownFlush Managed Instances only: the platform delivers nothing of the invocations while they
+ *                        run, and flushes it all this long after sending SHUTDOWN (RAPID-LMI flushes its
+ *                        buffers at shutdown); zero: telemetry leaves as it is produced
  */
 public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Duration functionTimeout,
-    Duration runtimeInit, Optional<String> shutdownReason, boolean benchmark) {
+    Duration runtimeInit, Optional<String> shutdownReason, boolean benchmark, Duration lateShutdownFlush) {
 
   public Scenario {
     invocations = List.copyOf(invocations);
+    if (!lateShutdownFlush.isZero() && !concurrent) {
+      throw new IllegalArgumentException("a late shutdown flush needs Managed Instances: an on-demand extension"
+          + " waits for each invocation's runtimeDone");
+    }
     for (int i = 0; i < invocations.size() - 1; i++) {
       if (invocations.get(i).outcome() == InvocationSpec.Outcome.TIMEOUT) {
         throw new IllegalArgumentException("a timeout resets the environment: it must be the last invocation");
@@ -57,7 +64,12 @@ public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Dur
 
   /** Managed Instances: {@code invocations} JSON-logging invocations run in interleaved pairs. */
   public static Scenario managedInstances(int invocations) {
-    Builder builder = builder().concurrent(true);
+    return managedInstances(invocations, Duration.ZERO);
+  }
+
+  /** {@link #managedInstances(int)}, with their telemetry flushed only {@code lateShutdownFlush} after SHUTDOWN. */
+  public static Scenario managedInstances(int invocations, Duration lateShutdownFlush) {
+    Builder builder = builder().concurrent(true).lateShutdownFlush(lateShutdownFlush);
     for (int i = 0; i < invocations; i++) {
       builder.invoke(InvocationSpec.success().withSampled(i % 2 == 0).withLogFormat(InvocationSpec.LogFormat.JSON));
     }
@@ -119,6 +131,7 @@ public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Dur
     private Duration runtimeInit = Duration.ofMillis(120);
     private Optional<String> shutdownReason = Optional.empty();
     private boolean benchmark;
+    private Duration lateShutdownFlush = Duration.ZERO;
 
     private Builder() {
     }
@@ -153,8 +166,14 @@ public record Scenario(List<InvocationSpec> invocations, boolean concurrent, Dur
       return this;
     }
 
+    public Builder lateShutdownFlush(Duration value) {
+      lateShutdownFlush = value;
+      return this;
+    }
+
     public Scenario build() {
-      return new Scenario(invocations, concurrent, functionTimeout, runtimeInit, shutdownReason, benchmark);
+      return new Scenario(invocations, concurrent, functionTimeout, runtimeInit, shutdownReason, benchmark,
+          lateShutdownFlush);
     }
   }
 }

@@ -55,6 +55,9 @@ final class ScenarioRunner {
     int warmUp = SimulationResult.warmUpFor(scenario.invocations().size());
     SimulationResult.WarmPhase warm = SimulationResult.WarmPhase.NONE;
     if (initialised && options.mode() == SimulatorMode.MANAGED_INSTANCES) {
+      if (!scenario.lateShutdownFlush().isZero()) {
+        bus.freeze(); // held by the platform until after SHUTDOWN
+      }
       concurrentInvocations(scenario);
     } else if (initialised) {
       WarmMark mark = warmUp == 0 ? WarmMark.now(process, recorder) : null;
@@ -79,7 +82,8 @@ final class ScenarioRunner {
     }
     sampleRss(process, rss, SimulationResult.rssAfter(invocations.size()));
     String reason = scenario.effectiveShutdownReason(options);
-    double shutdownToExit = initialised ? shutdown(reason, process) : awaitExitAfterFailure(process);
+    double shutdownToExit =
+        initialised ? shutdown(reason, scenario.lateShutdownFlush(), process) : awaitExitAfterFailure(process);
     int exitCode = process == null ? SimulationResult.NO_PROCESS
         : (int) process.exitCode().orElse(SimulationResult.NO_PROCESS);
     ConformanceRecorder.DeliveryTotals whole = recorder.deliveryTotals();
@@ -309,7 +313,7 @@ final class ScenarioRunner {
   }
 
   /** SHUTDOWN to every extension that registered for it; returns SHUTDOWN → exit in ms (-1 without a process). */
-  private double shutdown(String reason, ExtensionProcess process) throws InterruptedException {
+  private double shutdown(String reason, Duration lateFlush, ExtensionProcess process) throws InterruptedException {
     long deadlineMs = Instant.now().toEpochMilli() + options.shutdownBudget().toMillis();
     long deadlineNanos = System.nanoTime() + options.shutdownBudget().toNanos();
     ObjectNode body = Json.object();
@@ -317,13 +321,16 @@ final class ScenarioRunner {
     body.put("deadlineMs", deadlineMs);
     body.put("shutdownReason", reason);
     recorder.shutdownSent();
-    bus.thaw();
+    if (lateFlush.isZero()) {
+      bus.thaw();
+    }
     long shutdownNanos = System.nanoTime();
     for (RegisteredExtension extension : registry.all()) {
       if (extension.wantsShutdown() && extension.errorCall() == null) {
         extension.deliveries.add(new RegisteredExtension.Delivery(Json.write(body), false, null));
       }
     }
+    SimulatedTime.pass(lateFlush);
     bus.flush(SHUTDOWN_FLUSH_CAP);
     if (process == null) {
       return -1;
