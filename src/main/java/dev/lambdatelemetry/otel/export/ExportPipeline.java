@@ -78,6 +78,8 @@ public final class ExportPipeline implements SignalSink {
 
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
+  /** How long a background flush whose requests were cut may take to notice. */
+  private static final Duration CUT_WAIT = Duration.ofMillis(100);
   private static final String THREAD_NAME = "lambda-telemetry-export";
 
   private final Resource resource;
@@ -220,7 +222,7 @@ public final class ExportPipeline implements SignalSink {
    * once before {@link #shutdown}, as deliveries still come in.
    */
   public FlushResult flushAtShutdown(Instant deadline) {
-    stopBackground();
+    stopBackground(deadline);
     return flush(deadline, true);
   }
 
@@ -229,7 +231,7 @@ public final class ExportPipeline implements SignalSink {
    * still queued afterwards is counted as dropped; then the exporters are closed. Idempotent.
    */
   public void shutdown(Instant deadline) {
-    stopBackground();
+    stopBackground(deadline);
     if (shutDown) {
       return;
     }
@@ -266,8 +268,12 @@ public final class ExportPipeline implements SignalSink {
     t.start();
   }
 
-  /** Stops the background thread, letting a flush under way finish within its own deadline. */
-  public synchronized void stopBackground() {
+  /**
+   * Stops the background thread. A background flush under way may go on until {@code until}; then
+   * its requests are cut (counted abandoned, the rest stays queued) so that it ends at once: at
+   * SHUTDOWN, a collector that hangs must not hold the exit past the platform's deadline.
+   */
+  public synchronized void stopBackground(Instant until) {
     Thread t = background;
     if (t == null) {
       return;
@@ -275,10 +281,22 @@ public final class ExportPipeline implements SignalSink {
     background = null;
     LockSupport.unpark(t);
     try {
-      t.join(TimeUnit.SECONDS.toMillis(30));
+      if (!joined(t, until)) {
+        LOG.debug("[export] cutting the background flush under way");
+        inFlight.close();
+        joined(t, clock.instant().plus(CUT_WAIT));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private boolean joined(Thread t, Instant until) throws InterruptedException {
+    long ms = Duration.between(clock.instant(), until).toMillis();
+    if (ms > 0) {
+      t.join(ms);
+    }
+    return !t.isAlive();
   }
 
   /** Counters and queue state for a debug log line. */

@@ -48,10 +48,18 @@ final class DeferredHooks implements TelemetryHooks {
   }
 
   @Override
-  public void exportReceived(Instant deadline) {
+  public void shutdownStarted(Instant stopBy) {
+    TelemetryHooks h = ready.getNow(null);
+    if (h != null) {
+      h.shutdownStarted(stopBy); // not ready yet: nothing runs in the background to stop
+    }
+  }
+
+  @Override
+  public void exportAtShutdown(Instant deadline) {
     TelemetryHooks h = await(deadline);
     if (h != null) {
-      h.exportReceived(deadline);
+      h.exportAtShutdown(deadline);
     }
   }
 

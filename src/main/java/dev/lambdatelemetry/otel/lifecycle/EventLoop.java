@@ -26,10 +26,13 @@ public final class EventLoop implements Runnable {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
   static final String THREAD_NAME = "lambda-event-loop";
   /**
-   * At SHUTDOWN, deliveries at least this far apart mean the last one is over; more when the
-   * subscription's buffering timeout is longer (see {@link #quietFor}).
+   * At SHUTDOWN, a gap this long after a delivery means the platform's deliveries are over. At
+   * SHUTDOWN the platform sends what it buffered without waiting for the buffering timeout, one
+   * batch after the other.
    */
-  static final Duration MIN_QUIET = Duration.ofMillis(100);
+  static final Duration QUIET = Duration.ofMillis(100);
+  /** SHUTDOWN's waits for telemetry end this long before the deadline: the export's time. */
+  static final Duration EXPORT_RESERVE = Duration.ofMillis(500);
   /** SHUTDOWN starts no further export round with less than this left before the deadline. */
   static final Duration LAST_ROUND_RESERVE = Duration.ofMillis(200);
   /** How often a long wait for runtimeDone looks up to offer a backstop flush. */
@@ -42,7 +45,6 @@ public final class EventLoop implements Runnable {
   private final ExtensionConfig.Shutdown shutdownConfig;
   private final boolean awaitRuntimeDone;
   private final boolean telemetryExpected;
-  private final Duration quiet;
   private final IntConsumer exit;
   private String lastRequestId;
   private long invocations;
@@ -51,8 +53,6 @@ public final class EventLoop implements Runnable {
    * @param awaitRuntimeDone false when no platform events will come (local emulator, or the
    *     subscription leaves out {@code platform}): then waiting would only delay every invocation
    * @param telemetryExpected false in local mode (the Telemetry API answered 202)
-   * @param quiet at SHUTDOWN, a gap this long between deliveries means they are over ({@link
-   *     #quietFor})
    * @param exit called once with the process exit code when the loop ends
    */
   public EventLoop(
@@ -63,7 +63,6 @@ public final class EventLoop implements Runnable {
       ExtensionConfig.Shutdown shutdownConfig,
       boolean awaitRuntimeDone,
       boolean telemetryExpected,
-      Duration quiet,
       IntConsumer exit) {
     this.api = api;
     this.barrier = barrier;
@@ -72,17 +71,7 @@ public final class EventLoop implements Runnable {
     this.shutdownConfig = shutdownConfig;
     this.awaitRuntimeDone = awaitRuntimeDone;
     this.telemetryExpected = telemetryExpected;
-    this.quiet = quiet;
     this.exit = exit;
-  }
-
-  /**
-   * The gap between deliveries that means they are over: the platform sends a batch at the latest
-   * {@code timeoutMs} after its first event, so twice that, and never under {@link #MIN_QUIET}.
-   */
-  public static Duration quietFor(int bufferingTimeoutMs) {
-    Duration twice = Duration.ofMillis(2L * bufferingTimeoutMs);
-    return twice.compareTo(MIN_QUIET) > 0 ? twice : MIN_QUIET;
   }
 
   /** Starts the loop on its own named thread. */
@@ -170,29 +159,34 @@ public final class EventLoop implements Runnable {
     long deadlineNanos =
         deadlineNanos(shutdown.deadlineMs(), shutdownConfig.safetyMargin(), nowNanos);
     LOG.debugf("SHUTDOWN (%s) after %d invocations", shutdown.reason(), invocations);
-    long graceEnd = Math.min(deadlineNanos, nowNanos + shutdownConfig.grace().toNanos());
-    long lastRoundBy = deadlineNanos - LAST_ROUND_RESERVE.toNanos();
+    long waitBy = deadlineNanos - EXPORT_RESERVE.toNanos();
+    long graceEnd = Math.min(waitBy, nowNanos + shutdownConfig.grace().toNanos());
+    // Background exports (Managed Instances) stop first: from here on the rounds below export,
+    // and a background request hanging on the collector must not hold the exit.
+    guard(() -> hooks.shutdownStarted(deadline(waitBy)), "shutdown start");
     if (awaitRuntimeDone && lastRequestId != null) {
       // The last invocation's platform.report is generated after our last next: it comes now,
       // behind everything else of that invocation.
       barrier.awaitReport(lastRequestId, graceEnd);
     } else if (telemetryExpected) {
       // No request to wait for (Managed Instances, or no invocation yet): nothing says what is
-      // still to come, and the platform flushes what it buffers only now. Stay for the grace
-      // period, and longer while deliveries keep coming.
-      barrier.awaitQuiet(graceEnd, quiet.toNanos(), lastRoundBy);
+      // still to come, and the platform flushes what it buffered only now. Wait for that flush
+      // and its end, at least the grace period, at most until the export's reserve.
+      barrier.awaitDeliveries(nowNanos, graceEnd, QUIET.toNanos(), waitBy);
     }
     // The listener stays up until we exit: what arrives while we export (a late flush, a CPU
     // starved at 128 MB) is exported by another round, while the deadline allows.
+    long lastRoundBy = deadlineNanos - LAST_ROUND_RESERVE.toNanos();
     for (int round = 1; ; round++) {
+      long roundStart = System.nanoTime();
       long arrivals = barrier.arrivals();
-      guard(() -> hooks.exportReceived(deadline(deadlineNanos)), "export at shutdown");
+      guard(() -> hooks.exportAtShutdown(deadline(deadlineNanos)), "export at shutdown");
       if (!telemetryExpected || barrier.arrivals() == arrivals
           || System.nanoTime() - lastRoundBy >= 0) {
         LOG.debugf("SHUTDOWN: %d export round(s)", round);
         break;
       }
-      barrier.awaitQuiet(System.nanoTime(), quiet.toNanos(), lastRoundBy);
+      barrier.awaitDeliveries(roundStart, System.nanoTime(), QUIET.toNanos(), lastRoundBy);
     }
     guard(() -> hooks.shutdown(deadline(deadlineNanos)), "shutdown");
   }

@@ -76,7 +76,6 @@ public class ExtensionApplication implements QuarkusApplication {
             config.shutdown(),
             waitForRuntimeDone,
             telemetryExpected,
-            EventLoop.quietFor(config.subscription().buffering().timeoutMs()),
             this::loopEnded);
     long t0 = Bootstrap.processStartNanos();
     LOG.infof("ready in %d ms (registered %d, Quarkus up %d, subscribed %d)%s",

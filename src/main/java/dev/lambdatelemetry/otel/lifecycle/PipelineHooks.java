@@ -69,16 +69,22 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   @Override
-  public void exportReceived(Instant deadline) {
-    onProcessingThread(() -> {}, deadline, "conversion did not catch up in time");
+  public void shutdownStarted(Instant stopBy) {
+    pipeline.stopBackground(stopBy);
+  }
+
+  @Override
+  public void exportAtShutdown(Instant deadline) {
+    // On the processing thread, behind every batch already received, so that the last
+    // platform.report is converted before the held spans are released.
+    onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
     FlushResult result = pipeline.flushAtShutdown(deadline);
     LOG.debugf("[flush] at shutdown: %s", result);
   }
 
   @Override
   public void shutdown(Instant deadline) {
-    // On the processing thread, behind every batch already received, so that the last
-    // platform.report is converted before the held spans are released.
+    // Whatever came after the last round's drain (normally nothing) is converted and exported.
     onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
     pipeline.shutdown(deadline);
     LOG.debugf("[flush] shut down: %s", pipeline.statsLine());

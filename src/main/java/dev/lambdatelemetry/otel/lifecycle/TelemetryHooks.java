@@ -23,12 +23,18 @@ public interface TelemetryHooks {
   void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline);
 
   /**
-   * SHUTDOWN, before {@link #shutdown}: convert what has been received and export what is ready,
-   * before {@code deadline}, even while exports are paused. Called again when more deliveries came
-   * meanwhile; spans still waiting for their report stay held.
+   * SHUTDOWN arrived: stop background work (Managed Instances' periodic export), by {@code stopBy}.
+   * Called first; the event loop then waits for the last telemetry and calls the two below.
    */
-  void exportReceived(Instant deadline);
+  void shutdownStarted(Instant stopBy);
 
-  /** SHUTDOWN, last: convert what is still held, export it, all before {@code deadline}. */
+  /**
+   * SHUTDOWN: convert everything received so far, release the spans still waiting for a report,
+   * and export, before {@code deadline}, even while exports are paused. Called again when more
+   * deliveries came meanwhile.
+   */
+  void exportAtShutdown(Instant deadline);
+
+  /** SHUTDOWN, last: export what is left, close the exporters, all before {@code deadline}. */
   void shutdown(Instant deadline);
 }

@@ -334,9 +334,30 @@ class ExportPipelineTest {
     pipeline.span(span());
 
     receiver.awaitSpans(1, WAIT);
-    pipeline.stopBackground();
+    pipeline.stopBackground(Instant.now().plusSeconds(5));
 
     assertThat(receiver.spans()).hasSize(1);
+  }
+
+  @Test
+  void continuousBackground_stoppedAtShutdown_cutsAFlushThatHangsPastTheStopDeadline() {
+    pipeline = pipeline(Map.of());
+    receiver.setMode(Mode.HANG);
+    pipeline.startBackground(Duration.ofMillis(20)); // its flushes may take 1 s
+    pipeline.span(span());
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (receiver.offeredSpans().isEmpty() && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    assertThat(receiver.offeredSpans()).as("the background flush is waiting on the collector").hasSize(1);
+
+    Instant stop = Instant.now();
+    pipeline.stopBackground(stop.plusMillis(50));
+
+    // cut then, not when its own 1 s window ends: SHUTDOWN's flush can start, nothing in flight
+    assertThat(Duration.between(stop, Instant.now())).isLessThan(Duration.ofMillis(900));
+    assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+    assertThat(pipeline.requestsInFlight()).isZero();
   }
 
   private ExportPipeline pipeline(Map<String, String> extra) {

@@ -28,29 +28,8 @@ class EventLoopTest {
 
   @Test
   void invokesThenShutdown_callTheHooksInOrder_andExit0() throws Exception {
-    List<String> calls = new CopyOnWriteArrayList<>();
-    TelemetryHooks hooks = new TelemetryHooks() {
-      @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
-        calls.add("start " + invoke.requestId());
-      }
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-        assertThat(flushDeadline.toEpochMilli()).isLessThanOrEqualTo(invoke.deadlineMs());
-        calls.add("finish " + invoke.requestId());
-      }
-
-      @Override
-      public void exportReceived(Instant deadline) {
-        calls.add("export");
-      }
-
-      @Override
-      public void shutdown(Instant deadline) {
-        calls.add("shutdown");
-      }
-    };
+    Recording hooks = new Recording(() -> {});
+    List<String> calls = hooks.calls;
     Outcome o = play(hooks, false);
     assertThat(o.exitCode).isZero();
     List<String> ids = o.result.invocations().stream()
@@ -58,7 +37,7 @@ class EventLoopTest {
     assertThat(calls).containsExactly(
         "start " + ids.get(0), "finish " + ids.get(0),
         "start " + ids.get(1), "finish " + ids.get(1),
-        "export", "shutdown");
+        "stop background", "export", "shutdown");
     assertThat(o.result.violations()).isEmpty();
   }
 
@@ -76,7 +55,12 @@ class EventLoopTest {
       }
 
       @Override
-      public void exportReceived(Instant deadline) {
+      public void shutdownStarted(Instant stopBy) {
+        throw new IllegalStateException("background stop bug");
+      }
+
+      @Override
+      public void exportAtShutdown(Instant deadline) {
         throw new IllegalStateException("export bug");
       }
 
@@ -105,7 +89,10 @@ class EventLoopTest {
       }
 
       @Override
-      public void exportReceived(Instant deadline) {}
+      public void shutdownStarted(Instant stopBy) {}
+
+      @Override
+      public void exportAtShutdown(Instant deadline) {}
 
       @Override
       public void shutdown(Instant deadline) {}
@@ -118,62 +105,62 @@ class EventLoopTest {
   @Test
   void deliveriesThatComeWhileShutdownExports_areExportedByAnotherRound() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
-    List<String> calls = new CopyOnWriteArrayList<>();
-    TelemetryHooks hooks = new TelemetryHooks() {
-      @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {}
-
-      @Override
-      public void exportReceived(Instant deadline) {
-        calls.add("export");
-        if (calls.size() == 1) {
-          barrier.arrived(); // the platform's late flush lands while the first round exports
-        }
-      }
-
-      @Override
-      public void shutdown(Instant deadline) {
-        calls.add("shutdown");
-      }
-    };
+    // the platform's late flush lands while the first round exports
+    Recording hooks = new Recording(barrier::arrived);
     Outcome o = play(hooks, false, true, barrier);
     assertThat(o.exitCode).isZero();
-    assertThat(calls).containsExactly("export", "export", "shutdown");
+    assertThat(hooks.calls).endsWith("stop background", "export", "export", "shutdown")
+        .containsOnlyOnce("shutdown");
   }
 
   @Test
   void noDeliveryWhileShutdownExports_oneRoundThenShutdown() throws Exception {
-    List<String> calls = new CopyOnWriteArrayList<>();
-    TelemetryHooks hooks = new TelemetryHooks() {
-      @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {}
-
-      @Override
-      public void exportReceived(Instant deadline) {
-        calls.add("export");
-      }
-
-      @Override
-      public void shutdown(Instant deadline) {
-        calls.add("shutdown");
-      }
-    };
+    Recording hooks = new Recording(() -> {});
     Outcome o = play(hooks, false, true, new InvocationBarrier());
     assertThat(o.exitCode).isZero();
-    assertThat(calls).containsExactly("export", "shutdown");
+    assertThat(hooks.calls).endsWith("stop background", "export", "shutdown")
+        .containsOnlyOnce("export");
   }
 
-  @Test
-  void quietAfterDeliveries_isTwiceTheBufferingTimeout_neverUnder100ms() {
-    assertThat(EventLoop.quietFor(25)).isEqualTo(java.time.Duration.ofMillis(100));
-    assertThat(EventLoop.quietFor(50)).isEqualTo(java.time.Duration.ofMillis(100));
-    assertThat(EventLoop.quietFor(400)).isEqualTo(java.time.Duration.ofMillis(800));
+  /** Hooks that record each call in order; {@code duringFirstExport} runs inside the first export round. */
+  private static final class Recording implements TelemetryHooks {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Runnable duringFirstExport;
+
+    Recording(Runnable duringFirstExport) {
+      this.duringFirstExport = duringFirstExport;
+    }
+
+    @Override
+    public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
+      calls.add("start " + invoke.requestId());
+    }
+
+    @Override
+    public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+      calls.add(flushDeadline.toEpochMilli() <= invoke.deadlineMs()
+          ? "finish " + invoke.requestId()
+          : "finish " + invoke.requestId() + " with a flush deadline past the invocation's");
+    }
+
+    @Override
+    public void shutdownStarted(Instant stopBy) {
+      calls.add("stop background");
+    }
+
+    @Override
+    public void exportAtShutdown(Instant deadline) {
+      boolean first = !calls.contains("export");
+      calls.add("export");
+      if (first) {
+        duringFirstExport.run();
+      }
+    }
+
+    @Override
+    public void shutdown(Instant deadline) {
+      calls.add("shutdown");
+    }
   }
 
   /** A RuntimeException standing for any failure inside a hook. */
@@ -202,7 +189,7 @@ class EventLoopTest {
       api.register("lambda-telemetry-otel", List.of("INVOKE", "SHUTDOWN"));
       CompletableFuture<Integer> exit = new CompletableFuture<>();
       new EventLoop(api, barrier, hooks, CONFIG.invoke(), CONFIG.shutdown(),
-          awaitRuntimeDone, telemetryExpected, EventLoop.MIN_QUIET, exit::complete).start();
+          awaitRuntimeDone, telemetryExpected, exit::complete).start();
       int code = exit.get(30, TimeUnit.SECONDS);
       return new Outcome(run.get(30, TimeUnit.SECONDS), code);
     }

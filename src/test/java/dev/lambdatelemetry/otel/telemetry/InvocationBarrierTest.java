@@ -15,39 +15,62 @@ class InvocationBarrierTest {
   private static final long MS = 1_000_000L;
 
   @Test
-  void awaitQuiet_withNoDelivery_staysUntilNotBefore() throws Exception {
+  void awaitDeliveries_withNoDeliverySince_waitsUntilTheDeadline() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
-    long start = System.nanoTime();
-    barrier.awaitQuiet(start + 150 * MS, 50 * MS, start + 10_000 * MS);
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(150 * MS).isLessThan(5_000 * MS);
+    barrier.arrived(); // before "since": the platform's flush at SHUTDOWN has not come yet
+    long since = System.nanoTime();
+    barrier.awaitDeliveries(since, since, 10 * MS, since + 200 * MS);
+    assertThat(System.nanoTime() - since).isGreaterThanOrEqualTo(200 * MS).isLessThan(5_000 * MS);
   }
 
   @Test
-  void awaitQuiet_afterADelivery_staysUntilAQuietGapHasPassed() throws Exception {
+  void awaitDeliveries_afterADelivery_returnsOnceAQuietGapHasPassed() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
-    long start = System.nanoTime();
+    long since = System.nanoTime();
+    long beforeArrival = System.nanoTime();
+    barrier.arrived();
+    barrier.awaitDeliveries(since, since, 100 * MS, since + 60_000 * MS);
+    long now = System.nanoTime();
+    assertThat(now - beforeArrival).isGreaterThanOrEqualTo(100 * MS);
+    assertThat(now - since).as("long before the deadline").isLessThan(30_000 * MS);
+  }
+
+  @Test
+  void awaitDeliveries_aDeliveryArrivingDuringTheWait_endsItAfterTheQuietGap() throws Exception {
+    InvocationBarrier barrier = new InvocationBarrier();
+    long since = System.nanoTime();
     CompletableFuture<Long> returned = CompletableFuture.supplyAsync(() -> {
       try {
-        barrier.awaitQuiet(start, 200 * MS, start + 10_000 * MS);
+        barrier.awaitDeliveries(since, since, 50 * MS, since + 60_000 * MS);
         return System.nanoTime();
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
     });
+    // However the waiter and this thread interleave, the wait cannot end before this delivery
+    // plus the quiet gap, and must end long before the deadline.
+    long beforeArrival = System.nanoTime();
     barrier.arrived();
-    long lastArrival = System.nanoTime();
-    assertThat(returned).isNotDone();
-    long end = returned.get(5, TimeUnit.SECONDS);
-    assertThat(end - lastArrival).isGreaterThanOrEqualTo(200 * MS);
+    long end = returned.get(30, TimeUnit.SECONDS);
+    assertThat(end - beforeArrival).isGreaterThanOrEqualTo(50 * MS);
   }
 
   @Test
-  void awaitQuiet_neverPastTheDeadline_evenWhileDeliveriesCome() throws Exception {
+  void awaitDeliveries_staysUntilNotBefore_evenWhenQuietEarlier() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
-    long start = System.nanoTime();
+    long since = System.nanoTime();
     barrier.arrived();
-    barrier.awaitQuiet(start + 60_000 * MS, 60_000 * MS, start + 100 * MS);
-    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(100 * MS).isLessThan(5_000 * MS);
+    barrier.awaitDeliveries(since, since + 200 * MS, 10 * MS, since + 60_000 * MS);
+    assertThat(System.nanoTime() - since).isGreaterThanOrEqualTo(200 * MS).isLessThan(30_000 * MS);
+  }
+
+  @Test
+  void awaitDeliveries_neverPastTheDeadline_evenWhileDeliveriesCome() throws Exception {
+    InvocationBarrier barrier = new InvocationBarrier();
+    long since = System.nanoTime();
+    barrier.arrived();
+    barrier.awaitDeliveries(since, since + 60_000 * MS, 60_000 * MS, since + 100 * MS);
+    assertThat(System.nanoTime() - since).isGreaterThanOrEqualTo(100 * MS).isLessThan(5_000 * MS);
   }
 
   @Test
