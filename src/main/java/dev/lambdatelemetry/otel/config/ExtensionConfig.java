@@ -124,11 +124,11 @@ public interface ExtensionConfig {
   /** SHUTDOWN handling. */
   interface Shutdown {
     /**
-     * How long SHUTDOWN waits for late events. After invocations on demand: at most this long for
-     * the last invocation's platform.report. With no request to wait for (Managed Instances, where
-     * the platform flushes what it buffered only at SHUTDOWN, or no invocation yet): at least this
-     * long, and longer while deliveries keep coming. Either way, what arrives while the extension
-     * exports is exported too, until shortly before the deadline.
+     * At SHUTDOWN after invocations on demand, the longest wait for the last invocation's
+     * platform.report. (With no request to wait for, on Managed Instances or before any
+     * invocation, the listener stays until the export's reserve before the deadline: the platform
+     * flushes what it buffered only at SHUTDOWN.) What arrives while the extension exports is
+     * exported too, until shortly before the deadline.
      */
     @WithDefault("PT0.3S")
     Duration grace();

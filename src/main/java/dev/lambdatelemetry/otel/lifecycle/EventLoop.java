@@ -26,9 +26,8 @@ public final class EventLoop implements Runnable {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
   static final String THREAD_NAME = "lambda-event-loop";
   /**
-   * At SHUTDOWN, a gap this long after a delivery means the platform's deliveries are over. At
-   * SHUTDOWN the platform sends what it buffered without waiting for the buffering timeout, one
-   * batch after the other.
+   * At SHUTDOWN, a gap this long after a delivery means the platform's deliveries are over: it then
+   * sends what it buffered without waiting for the buffering timeout, one batch after the other.
    */
   static final Duration QUIET = Duration.ofMillis(100);
   /** SHUTDOWN's waits for telemetry end this long before the deadline: the export's time. */
@@ -170,9 +169,10 @@ public final class EventLoop implements Runnable {
       barrier.awaitReport(lastRequestId, graceEnd);
     } else if (telemetryExpected) {
       // No request to wait for (Managed Instances, or no invocation yet): nothing says what is
-      // still to come, and the platform flushes what it buffered only now. Wait for that flush
-      // and its end, at least the grace period, at most until the export's reserve.
-      barrier.awaitDeliveries(nowNanos, graceEnd, QUIET.toNanos(), waitBy);
+      // still to come, and the platform flushes what it buffered only now, in its own time (RAPID
+      // for Managed Instances caps that flush at 1 s). The listener stays as long as the deadline
+      // allows; nobody waits on an environment that is going away.
+      parkUntil(waitBy);
     }
     // The listener stays up until we exit: what arrives while we export (a late flush, a CPU
     // starved at 128 MB) is exported by another round, while the deadline allows.
@@ -186,9 +186,18 @@ public final class EventLoop implements Runnable {
         LOG.debugf("SHUTDOWN: %d export round(s)", round);
         break;
       }
-      barrier.awaitDeliveries(roundStart, System.nanoTime(), QUIET.toNanos(), lastRoundBy);
+      barrier.awaitQuiet(roundStart, QUIET.toNanos(), lastRoundBy);
     }
     guard(() -> hooks.shutdown(deadline(deadlineNanos)), "shutdown");
+  }
+
+  private static void parkUntil(long nanos) throws InterruptedException {
+    for (long left = nanos - System.nanoTime(); left > 0; left = nanos - System.nanoTime()) {
+      java.util.concurrent.locks.LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
   }
 
   /** The wall-clock instant of a nanoTime deadline. */

@@ -45,28 +45,17 @@ public final class InvocationBarrier {
 
   /**
    * Waits for the platform's deliveries to end: until one has come at or after {@code sinceNanos}
-   * and {@code quietNanos} then passed without another, and not before {@code notBeforeNanos}.
-   * Returns at {@code deadlineNanos} in any case. Used at SHUTDOWN when there is no request to wait
-   * for (Managed Instances, where reports of concurrent invocations come in any order and the
-   * platform flushes what it buffered only at SHUTDOWN; or no invocation yet), and after an export
-   * round of SHUTDOWN that saw deliveries come meanwhile.
+   * and {@code quietNanos} then passed without another; returns at {@code deadlineNanos} in any
+   * case. SHUTDOWN uses it after an export round that saw deliveries come meanwhile.
    */
-  public synchronized void awaitDeliveries(
-      long sinceNanos, long notBeforeNanos, long quietNanos, long deadlineNanos)
+  public synchronized void awaitQuiet(long sinceNanos, long quietNanos, long deadlineNanos)
       throws InterruptedException {
     while (true) {
       long now = System.nanoTime();
-      if (now - deadlineNanos >= 0) {
-        return;
-      }
-      boolean came = arrivals > 0 && lastArrivalNanos - sinceNanos >= 0;
       long until = deadlineNanos;
-      if (came) {
-        long quietAt = lastArrivalNanos + quietNanos;
-        until = quietAt - notBeforeNanos > 0 ? quietAt : notBeforeNanos;
-        if (until - deadlineNanos > 0) {
-          until = deadlineNanos;
-        }
+      if (arrivals > 0 && lastArrivalNanos - sinceNanos >= 0
+          && lastArrivalNanos + quietNanos - deadlineNanos < 0) {
+        until = lastArrivalNanos + quietNanos;
       }
       if (now - until >= 0) {
         return;

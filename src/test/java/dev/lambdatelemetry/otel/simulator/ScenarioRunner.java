@@ -56,7 +56,10 @@ final class ScenarioRunner {
     SimulationResult.WarmPhase warm = SimulationResult.WarmPhase.NONE;
     if (initialised && options.mode() == SimulatorMode.MANAGED_INSTANCES) {
       if (!scenario.lateShutdownFlush().isZero()) {
-        bus.freeze(); // held by the platform until after SHUTDOWN
+        // Init's telemetry leaves first (the platform would have sent it long before), then the
+        // invocations' is held until after SHUTDOWN.
+        bus.flush(SHUTDOWN_FLUSH_CAP);
+        bus.freeze();
       }
       concurrentInvocations(scenario);
     } else if (initialised) {
