@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -78,6 +79,7 @@ public final class ExportPipeline implements SignalSink {
 
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
+  private static final BooleanSupplier NOT_CANCELLED = () -> false;
   /** How long a background flush whose requests were cut may take to notice. */
   private static final Duration CUT_WAIT = Duration.ofMillis(100);
   private static final String THREAD_NAME = "lambda-telemetry-export";
@@ -213,17 +215,17 @@ public final class ExportPipeline implements SignalSink {
    * breaker is open it returns at once with {@link FlushResult.Status#BREAKER_OPEN}.
    */
   public FlushResult flush(Instant deadline) {
-    return flush(deadline, false);
+    return flush(deadline, false, false, NOT_CANCELLED);
   }
 
   /**
-   * A flush during SHUTDOWN: background export stops first, and the flush is made even when the
-   * breaker is open, metrics included (there is no later one to wait for). May be called more than
-   * once before {@link #shutdown}, as deliveries still come in.
+   * A flush during SHUTDOWN: made even when the breaker is open (there is no later chance), after
+   * background export has stopped. {@code last}: metrics go too, whatever their interval. May be
+   * called several times before {@link #shutdown}, as deliveries still come in.
    */
-  public FlushResult flushAtShutdown(Instant deadline) {
-    stopBackground(deadline);
-    return flush(deadline, true);
+  public FlushResult flushAtShutdown(Instant deadline, boolean last) {
+    stopBackground(clock.instant());
+    return flush(deadline, true, last, NOT_CANCELLED);
   }
 
   /**
@@ -231,11 +233,11 @@ public final class ExportPipeline implements SignalSink {
    * still queued afterwards is counted as dropped; then the exporters are closed. Idempotent.
    */
   public void shutdown(Instant deadline) {
-    stopBackground(deadline);
+    stopBackground(clock.instant());
     if (shutDown) {
       return;
     }
-    flush(deadline, true);
+    flush(deadline, true, true, NOT_CANCELLED);
     shutDown = true;
     counters.add(Signal.TRACES, Outcome.DROPPED, spans.clear());
     counters.add(Signal.LOGS, Outcome.DROPPED, logs.clear());
@@ -269,9 +271,10 @@ public final class ExportPipeline implements SignalSink {
   }
 
   /**
-   * Stops the background thread. A background flush under way may go on until {@code until}; then
-   * its requests are cut (counted abandoned, the rest stays queued) so that it ends at once: at
-   * SHUTDOWN, a collector that hangs must not hold the exit past the platform's deadline.
+   * Stops the background thread. A background flush under way starts nothing more (no new request,
+   * no retry after its backoff); its request in flight may finish until {@code until}, then it is
+   * cut (counted abandoned; what was not sent stays queued): at SHUTDOWN, a collector that hangs
+   * must not hold the exit past the platform's deadline.
    */
   public synchronized void stopBackground(Instant until) {
     Thread t = background;
@@ -365,7 +368,14 @@ public final class ExportPipeline implements SignalSink {
     return breaker;
   }
 
-  private FlushResult flush(Instant deadline, boolean ignoreBreaker) {
+  /**
+   * @param ignoreBreaker flush even when the breaker is open (SHUTDOWN)
+   * @param finalFlush metrics go whatever their interval
+   * @param cancelled checked before each request and after each backoff: true stops the flush,
+   *     and it then neither feeds nor resets the breaker (a stop is not the collector's doing)
+   */
+  private FlushResult flush(Instant deadline, boolean ignoreBreaker, boolean finalFlush,
+      BooleanSupplier cancelled) {
     if (shutDown) {
       return new FlushResult(FlushResult.Status.DISABLED, 0, pendingItems(), 0);
     }
@@ -382,13 +392,17 @@ public final class ExportPipeline implements SignalSink {
       Thread.currentThread().interrupt();
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
-    FlushState state = new FlushState(deadline.minus(DEADLINE_SLACK));
-    state.finalFlush = ignoreBreaker;
+    if (cancelled.getAsBoolean()) {
+      flushLock.unlock();
+      return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
+    }
+    FlushState state = new FlushState(deadline.minus(DEADLINE_SLACK), cancelled);
+    state.finalFlush = finalFlush;
     try {
       inFlight.open(state.deadline);
       // Traces and logs travel side by side: on a healthy collector a flush then costs one round
       // trip, not two, and each signal keeps its own retries inside the same deadline.
-      FlushState logState = new FlushState(state.deadline);
+      FlushState logState = new FlushState(state.deadline, cancelled);
       CompletableFuture<Void> logsDone =
           logs.size() == 0 || logExporter == null
               ? CompletableFuture.completedFuture(null)
@@ -404,7 +418,9 @@ public final class ExportPipeline implements SignalSink {
       state.collectorFailed = true;
     } finally {
       inFlight.close();
-      if (state.collectorFailed) {
+      if (cancelled.getAsBoolean()) {
+        LOG.debug("[export] flush stopped by the pipeline's own stop");
+      } else if (state.collectorFailed) {
         boolean wasTripped = breaker.tripped();
         breaker.onFailure(clock.instant());
         if (!wasTripped && breaker.tripped()) {
@@ -460,7 +476,7 @@ public final class ExportPipeline implements SignalSink {
       PendingQueue<T> queue,
       Function<Collection<T>, CompletableResultCode> exporter,
       FlushState state) {
-    while (exporter != null && !state.stopped) {
+    while (exporter != null && !state.stopped && !state.cancelled.getAsBoolean()) {
       List<Entry<T>> batch = queue.take(maxBatchItems);
       if (batch.isEmpty()) {
         return;
@@ -483,7 +499,7 @@ public final class ExportPipeline implements SignalSink {
   }
 
   private void exportMetrics(FlushState state) {
-    if (metricExporter == null || state.stopped) {
+    if (metricExporter == null || state.stopped || state.cancelled.getAsBoolean()) {
       return;
     }
     Instant now = clock.instant();
@@ -591,7 +607,7 @@ public final class ExportPipeline implements SignalSink {
       }
       counters.add(signal, Outcome.RETRIED, items);
       LockSupport.parkNanos(wait.toNanos());
-      if (Thread.currentThread().isInterrupted()) {
+      if (Thread.currentThread().isInterrupted() || state.cancelled.getAsBoolean()) {
         state.stopped = true;
         return SendResult.KEEP;
       }
@@ -619,7 +635,7 @@ public final class ExportPipeline implements SignalSink {
       // No freeze on the environments that export in the background (Managed Instances): a request
       // may take longer than a short interval without being cut, but still not hold SHUTDOWN up long.
       Duration window = interval.compareTo(MIN_BACKGROUND_WINDOW) < 0 ? MIN_BACKGROUND_WINDOW : interval;
-      flush(clock.instant().plus(window));
+      flush(clock.instant().plus(window), false, false, () -> background != self);
     }
   }
 
@@ -640,6 +656,7 @@ public final class ExportPipeline implements SignalSink {
   /** Mutable state of one flush, owned by the flushing thread. */
   private static final class FlushState {
     final Instant deadline;
+    final BooleanSupplier cancelled;
     boolean stopped;
     boolean attempted;
     boolean collectorFailed;
@@ -651,8 +668,9 @@ public final class ExportPipeline implements SignalSink {
     /** What went wrong last, for the one warning per outage. */
     String lastFailure = "no answer in time";
 
-    FlushState(Instant deadline) {
+    FlushState(Instant deadline, BooleanSupplier cancelled) {
       this.deadline = deadline;
+      this.cancelled = cancelled;
     }
 
     void merge(FlushState other) {

@@ -49,17 +49,23 @@ final class DeferredHooks implements TelemetryHooks {
 
   @Override
   public void shutdownStarted(Instant stopBy) {
-    TelemetryHooks h = ready.getNow(null);
+    // Not ready yet: whatever it starts in the background once ready is stopped then.
+    ready.thenAccept(h -> h.shutdownStarted(stopBy));
+  }
+
+  @Override
+  public void exportArrived(Instant deadline) {
+    TelemetryHooks h = await(deadline);
     if (h != null) {
-      h.shutdownStarted(stopBy); // not ready yet: nothing runs in the background to stop
+      h.exportArrived(deadline);
     }
   }
 
   @Override
-  public void exportAtShutdown(Instant deadline) {
+  public void exportAll(Instant deadline) {
     TelemetryHooks h = await(deadline);
     if (h != null) {
-      h.exportAtShutdown(deadline);
+      h.exportAll(deadline);
     }
   }
 

@@ -159,20 +159,16 @@ public final class EventLoop implements Runnable {
         deadlineNanos(shutdown.deadlineMs(), shutdownConfig.safetyMargin(), nowNanos);
     LOG.debugf("SHUTDOWN (%s) after %d invocations", shutdown.reason(), invocations);
     long waitBy = deadlineNanos - EXPORT_RESERVE.toNanos();
-    long graceEnd = Math.min(waitBy, nowNanos + shutdownConfig.grace().toNanos());
-    // Background exports (Managed Instances) stop first: from here on the rounds below export,
-    // and a background request hanging on the collector must not hold the exit.
+    // Background exports (Managed Instances) stop first: from here on the loop says when to
+    // export, and a background request hanging on the collector must not hold the exit.
     guard(() -> hooks.shutdownStarted(deadline(waitBy)), "shutdown start");
     if (awaitRuntimeDone && lastRequestId != null) {
       // The last invocation's platform.report is generated after our last next: it comes now,
       // behind everything else of that invocation.
+      long graceEnd = Math.min(waitBy, nowNanos + shutdownConfig.grace().toNanos());
       barrier.awaitReport(lastRequestId, graceEnd);
     } else if (telemetryExpected) {
-      // No request to wait for (Managed Instances, or no invocation yet): nothing says what is
-      // still to come, and the platform flushes what it buffered only now, in its own time (RAPID
-      // for Managed Instances caps that flush at 1 s). The listener stays as long as the deadline
-      // allows; nobody waits on an environment that is going away.
-      parkUntil(waitBy);
+      stayForLateDeliveries(waitBy);
     }
     // The listener stays up until we exit: what arrives while we export (a late flush, a CPU
     // starved at 128 MB) is exported by another round, while the deadline allows.
@@ -180,10 +176,10 @@ public final class EventLoop implements Runnable {
     for (int round = 1; ; round++) {
       long roundStart = System.nanoTime();
       long arrivals = barrier.arrivals();
-      guard(() -> hooks.exportAtShutdown(deadline(deadlineNanos)), "export at shutdown");
+      guard(() -> hooks.exportAll(deadline(deadlineNanos)), "export at shutdown");
       if (!telemetryExpected || barrier.arrivals() == arrivals
           || System.nanoTime() - lastRoundBy >= 0) {
-        LOG.debugf("SHUTDOWN: %d export round(s)", round);
+        LOG.debugf("SHUTDOWN: %d final export round(s)", round);
         break;
       }
       barrier.awaitQuiet(roundStart, QUIET.toNanos(), lastRoundBy);
@@ -191,12 +187,19 @@ public final class EventLoop implements Runnable {
     guard(() -> hooks.shutdown(deadline(deadlineNanos)), "shutdown");
   }
 
-  private static void parkUntil(long nanos) throws InterruptedException {
-    for (long left = nanos - System.nanoTime(); left > 0; left = nanos - System.nanoTime()) {
-      java.util.concurrent.locks.LockSupport.parkNanos(left);
-      if (Thread.interrupted()) {
-        throw new InterruptedException();
-      }
+  /**
+   * No request to wait for (Managed Instances, or no invocation yet): nothing says what is still
+   * to come, and the platform flushes what it buffered only now, in its own time (RAPID for
+   * Managed Instances caps that flush at 1 s). The listener stays until {@code stayUntil}
+   * (nobody waits on an environment that is going away), exporting what arrives as it arrives,
+   * with spans still waiting for their report held: the report may come in the next delivery.
+   */
+  private void stayForLateDeliveries(long stayUntil) throws InterruptedException {
+    while (System.nanoTime() - stayUntil < 0) {
+      long roundStart = System.nanoTime();
+      guard(() -> hooks.exportArrived(deadline(stayUntil)), "export while staying");
+      // Until a delivery has come since this round began and gone quiet, or the stay ends.
+      barrier.awaitQuiet(roundStart, QUIET.toNanos(), stayUntil);
     }
   }
 

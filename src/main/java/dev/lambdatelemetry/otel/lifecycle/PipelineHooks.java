@@ -74,11 +74,18 @@ final class PipelineHooks implements TelemetryHooks {
   }
 
   @Override
-  public void exportAtShutdown(Instant deadline) {
+  public void exportArrived(Instant deadline) {
+    onProcessingThread(() -> {}, deadline, "conversion did not catch up in time");
+    FlushResult result = pipeline.flushAtShutdown(deadline, false);
+    LOG.debugf("[flush] at shutdown, as deliveries come: %s", result);
+  }
+
+  @Override
+  public void exportAll(Instant deadline) {
     // On the processing thread, behind every batch already received, so that the last
     // platform.report is converted before the held spans are released.
     onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
-    FlushResult result = pipeline.flushAtShutdown(deadline);
+    FlushResult result = pipeline.flushAtShutdown(deadline, true);
     LOG.debugf("[flush] at shutdown: %s", result);
   }
 

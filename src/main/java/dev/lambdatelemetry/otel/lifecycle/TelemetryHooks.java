@@ -23,17 +23,24 @@ public interface TelemetryHooks {
   void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline);
 
   /**
-   * SHUTDOWN arrived: stop background work (Managed Instances' periodic export), by {@code stopBy}.
-   * Called first; the event loop then waits for the last telemetry and calls the two below.
+   * SHUTDOWN arrived: stop background work (Managed Instances' periodic export) by {@code stopBy};
+   * from now on the event loop says when to export. Called first.
    */
   void shutdownStarted(Instant stopBy);
 
   /**
-   * SHUTDOWN: convert everything received so far, release the spans still waiting for a report,
-   * and export, before {@code deadline}, even while exports are paused. Called again when more
-   * deliveries came meanwhile.
+   * SHUTDOWN, while the listener stays for late deliveries: convert what has arrived and export
+   * what is ready, before {@code deadline}, even while exports are paused. Spans still waiting for
+   * their report stay held: the report may be in the next delivery.
    */
-  void exportAtShutdown(Instant deadline);
+  void exportArrived(Instant deadline);
+
+  /**
+   * SHUTDOWN, once the deliveries are over: convert what has arrived, release the spans still
+   * waiting for a report, and export everything, metrics included, before {@code deadline}. Called
+   * again if more deliveries came meanwhile.
+   */
+  void exportAll(Instant deadline);
 
   /** SHUTDOWN, last: export what is left, close the exporters, all before {@code deadline}. */
   void shutdown(Instant deadline);

@@ -117,7 +117,6 @@ class LifecycleIT {
       // cap is 1 s); with the default settings the listener stays up for it.
       Run run = runManagedInstances(receiver,
           Scenario.managedInstances(4, java.time.Duration.ofMillis(500)), Map.of());
-      assertThat(run.result.shutdownToExitMs()).isGreaterThanOrEqualTo(500);
       assertThat(serverSpans(receiver)).as("extension output:%n%s%n%s", run.stdout, run.stderr)
           .hasSize(4)
           .allSatisfy(s -> assertThat(s.getAttributesList())

@@ -355,9 +355,36 @@ class ExportPipelineTest {
     pipeline.stopBackground(stop.plusMillis(50));
 
     // cut then, not when its own 1 s window ends: SHUTDOWN's flush can start, nothing in flight
-    assertThat(Duration.between(stop, Instant.now())).isLessThan(Duration.ofMillis(900));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (pipeline.count(Signal.TRACES, Outcome.ABANDONED) == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+    assertThat(Duration.between(stop, Instant.now())).isLessThan(Duration.ofMillis(900));
     assertThat(pipeline.requestsInFlight()).isZero();
+    assertThat(pipeline.breaker().tripped()).as("our own stop is not the collector failing").isFalse();
+  }
+
+  @Test
+  void continuousBackground_stopped_aFlushWaitingInARetryBackoffRetriesNoMore() {
+    pipeline = pipeline(Map.of("lambda-telemetry.export.retry.initial-backoff", "PT0.6S"));
+    receiver.setMode(Mode.STATUS(503, null));
+    pipeline.startBackground(Duration.ofMillis(20)); // its flushes may take 1 s: room for retries
+    pipeline.span(span());
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (pipeline.count(Signal.TRACES, Outcome.RETRIED) == 0 && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+
+    pipeline.stopBackground(Instant.now().plus(WAIT));
+    receiver.setMode(Mode.UP);
+    FlushResult atShutdown = pipeline.flushAtShutdown(Instant.now().plus(WAIT), true);
+
+    // one refused attempt and its backoff, then nothing more from the stopped background flush;
+    // the span stayed queued and SHUTDOWN's flush delivered it
+    assertThat(pipeline.count(Signal.TRACES, Outcome.RETRIED)).isEqualTo(1);
+    assertThat(atShutdown.status()).isEqualTo(FlushResult.Status.COMPLETE);
+    assertThat(receiver.spans()).hasSize(1);
   }
 
   private ExportPipeline pipeline(Map<String, String> extra) {

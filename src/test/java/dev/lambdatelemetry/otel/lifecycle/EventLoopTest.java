@@ -60,7 +60,12 @@ class EventLoopTest {
       }
 
       @Override
-      public void exportAtShutdown(Instant deadline) {
+      public void exportArrived(Instant deadline) {
+        throw new IllegalStateException("export bug");
+      }
+
+      @Override
+      public void exportAll(Instant deadline) {
         throw new IllegalStateException("export bug");
       }
 
@@ -92,7 +97,10 @@ class EventLoopTest {
       public void shutdownStarted(Instant stopBy) {}
 
       @Override
-      public void exportAtShutdown(Instant deadline) {}
+      public void exportArrived(Instant deadline) {}
+
+      @Override
+      public void exportAll(Instant deadline) {}
 
       @Override
       public void shutdown(Instant deadline) {}
@@ -109,25 +117,44 @@ class EventLoopTest {
     Recording hooks = new Recording(barrier::arrived);
     Outcome o = play(hooks, false, true, barrier);
     assertThat(o.exitCode).isZero();
-    assertThat(hooks.calls).endsWith("stop background", "export", "export", "shutdown")
-        .containsOnlyOnce("shutdown");
+    assertThat(hooks.calls).endsWith("export", "export", "shutdown").containsOnlyOnce("shutdown");
   }
 
   @Test
-  void noDeliveryWhileShutdownExports_oneRoundThenShutdown() throws Exception {
+  void noRequestToWaitFor_noDelivery_exportsOnceAsItStays_thenOnceForAll() throws Exception {
     Recording hooks = new Recording(() -> {});
     Outcome o = play(hooks, false, true, new InvocationBarrier());
     assertThat(o.exitCode).isZero();
-    assertThat(hooks.calls).endsWith("stop background", "export", "shutdown")
-        .containsOnlyOnce("export");
+    assertThat(hooks.calls).endsWith("stop background", "export arrived", "export", "shutdown")
+        .containsOnlyOnce("export arrived", "export");
   }
 
-  /** Hooks that record each call in order; {@code duringFirstExport} runs inside the first export round. */
+  @Test
+  void noRequestToWaitFor_deliveriesWhileStaying_areExportedAsTheyCome() throws Exception {
+    InvocationBarrier barrier = new InvocationBarrier();
+    // the platform's late flush lands while the first round of the stay exports
+    Recording hooks = new Recording(barrier::arrived, () -> {});
+    Outcome o = play(hooks, false, true, barrier);
+    assertThat(o.exitCode).isZero();
+    assertThat(hooks.calls)
+        .endsWith("stop background", "export arrived", "export arrived", "export", "shutdown");
+  }
+
+  /**
+   * Hooks that record each call in order; the runnables run inside the first call of {@code
+   * exportArrived} and of {@code exportAll}.
+   */
   private static final class Recording implements TelemetryHooks {
     final List<String> calls = new CopyOnWriteArrayList<>();
+    private final Runnable duringFirstArrivedExport;
     private final Runnable duringFirstExport;
 
     Recording(Runnable duringFirstExport) {
+      this(() -> {}, duringFirstExport);
+    }
+
+    Recording(Runnable duringFirstArrivedExport, Runnable duringFirstExport) {
+      this.duringFirstArrivedExport = duringFirstArrivedExport;
       this.duringFirstExport = duringFirstExport;
     }
 
@@ -149,11 +176,20 @@ class EventLoopTest {
     }
 
     @Override
-    public void exportAtShutdown(Instant deadline) {
-      boolean first = !calls.contains("export");
-      calls.add("export");
+    public void exportArrived(Instant deadline) {
+      record("export arrived", duringFirstArrivedExport);
+    }
+
+    @Override
+    public void exportAll(Instant deadline) {
+      record("export", duringFirstExport);
+    }
+
+    private void record(String call, Runnable firstTime) {
+      boolean first = !calls.contains(call);
+      calls.add(call);
       if (first) {
-        duringFirstExport.run();
+        firstTime.run();
       }
     }
 
