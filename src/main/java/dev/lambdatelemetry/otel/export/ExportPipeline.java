@@ -80,6 +80,8 @@ public final class ExportPipeline implements SignalSink {
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
   private static final BooleanSupplier NOT_CANCELLED = () -> false;
+  /** A retry's backoff notices a stop within this. */
+  private static final Duration BACKOFF_SLICE = Duration.ofMillis(10);
   /** How long a background flush whose requests were cut may take to notice. */
   private static final Duration CUT_WAIT = Duration.ofMillis(100);
   private static final String THREAD_NAME = "lambda-telemetry-export";
@@ -605,13 +607,32 @@ public final class ExportPipeline implements SignalSink {
         state.collectorFailed = true;
         return SendResult.KEEP;
       }
+      if (state.cancelled.getAsBoolean()) {
+        state.stopped = true;
+        return SendResult.KEEP;
+      }
       counters.add(signal, Outcome.RETRIED, items);
-      LockSupport.parkNanos(wait.toNanos());
-      if (Thread.currentThread().isInterrupted() || state.cancelled.getAsBoolean()) {
+      if (!backOff(wait, state)) {
         state.stopped = true;
         return SendResult.KEEP;
       }
     }
+  }
+
+  /**
+   * Sleeps {@code wait} before a retry, in slices, so that a stop (the flush's {@code cancelled})
+   * ends it within one slice on whichever thread sleeps (traces on the flushing thread, logs on
+   * the executor's). False when stopped or interrupted.
+   */
+  private static boolean backOff(Duration wait, FlushState state) {
+    long until = System.nanoTime() + wait.toNanos();
+    for (long left = wait.toNanos(); left > 0; left = until - System.nanoTime()) {
+      LockSupport.parkNanos(Math.min(left, BACKOFF_SLICE.toNanos()));
+      if (Thread.currentThread().isInterrupted() || state.cancelled.getAsBoolean()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int attemptIndex(int attempt) {

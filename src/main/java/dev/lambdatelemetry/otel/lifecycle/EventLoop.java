@@ -168,7 +168,7 @@ public final class EventLoop implements Runnable {
       long graceEnd = Math.min(waitBy, nowNanos + shutdownConfig.grace().toNanos());
       barrier.awaitReport(lastRequestId, graceEnd);
     } else if (telemetryExpected) {
-      stayForLateDeliveries(waitBy);
+      stayForLateDeliveries(waitBy, deadlineNanos);
     }
     // The listener stays up until we exit: what arrives while we export (a late flush, a CPU
     // starved at 128 MB) is exported by another round, while the deadline allows.
@@ -194,10 +194,13 @@ public final class EventLoop implements Runnable {
    * (nobody waits on an environment that is going away), exporting what arrives as it arrives,
    * with spans still waiting for their report held: the report may come in the next delivery.
    */
-  private void stayForLateDeliveries(long stayUntil) throws InterruptedException {
+  private void stayForLateDeliveries(long stayUntil, long deadlineNanos)
+      throws InterruptedException {
     while (System.nanoTime() - stayUntil < 0) {
       long roundStart = System.nanoTime();
-      guard(() -> hooks.exportArrived(deadline(stayUntil)), "export while staying");
+      // The round may outlast the stay: a request started late must not be cut (and its items
+      // lost) by the stay's end; the rounds after it get what is left.
+      guard(() -> hooks.exportArrived(deadline(deadlineNanos)), "export while staying");
       // Until a delivery has come since this round began and gone quiet, or the stay ends.
       barrier.awaitQuiet(roundStart, QUIET.toNanos(), stayUntil);
     }

@@ -341,7 +341,8 @@ class ExportPipelineTest {
 
   @Test
   void continuousBackground_stoppedAtShutdown_cutsAFlushThatHangsPastTheStopDeadline() {
-    pipeline = pipeline(Map.of());
+    // one failure would trip the breaker: a cut by our own stop must not count as one
+    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "1"));
     receiver.setMode(Mode.HANG);
     pipeline.startBackground(Duration.ofMillis(20)); // its flushes may take 1 s
     pipeline.span(span());
@@ -385,6 +386,30 @@ class ExportPipelineTest {
     assertThat(pipeline.count(Signal.TRACES, Outcome.RETRIED)).isEqualTo(1);
     assertThat(atShutdown.status()).isEqualTo(FlushResult.Status.COMPLETE);
     assertThat(receiver.spans()).hasSize(1);
+  }
+
+  @Test
+  void continuousBackground_stopped_aLogsRetryAsleepOnTheExecutorLetsShutdownFlushAtOnce() {
+    pipeline = pipeline(Map.of("lambda-telemetry.export.retry.initial-backoff", "PT0.6S"));
+    receiver.setMode(Mode.STATUS(503, null));
+    pipeline.startBackground(Duration.ofMillis(20));
+    pipeline.log(TestLogRecordData.builder().setBody("late line").setResource(RESOURCE).build());
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (pipeline.count(Signal.LOGS, Outcome.RETRIED) == 0 && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+
+    pipeline.stopBackground(Instant.now());
+    receiver.setMode(Mode.UP);
+    Instant start = Instant.now();
+    FlushResult atShutdown = pipeline.flushAtShutdown(start.plus(WAIT), true);
+
+    // the logs half slept its backoff (at least 300 ms) on another thread; the stop ends that
+    // sleep, so SHUTDOWN's flush takes the lock and delivers at once instead of after it
+    assertThat(atShutdown.status()).isEqualTo(FlushResult.Status.COMPLETE);
+    assertThat(receiver.logRecords()).hasSize(1);
+    assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMillis(250));
+    assertThat(pipeline.count(Signal.LOGS, Outcome.RETRIED)).isEqualTo(1);
   }
 
   private ExportPipeline pipeline(Map<String, String> extra) {

@@ -202,7 +202,15 @@ public final class OtlpReceiver implements AutoCloseable {
               while (!socket.isClosed()) {
                 try {
                   Socket c = socket.accept();
-                  connections.add(c);
+                  synchronized (lock) {
+                    // accept() can return a connection just as DOWN closes the listening socket:
+                    // a collector that is down answers nothing, so close it unanswered.
+                    if (mode == Mode.DOWN || closed || socket.isClosed()) {
+                      closeQuietly(c);
+                      continue;
+                    }
+                    connections.add(c);
+                  }
                   Thread h = new Thread(() -> serve(c), "otlp-receiver-conn");
                   h.setDaemon(true);
                   h.start();
