@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
 /**
  * The extension's life after init, on one named thread: {@code next}, wait for the invocation's
  * {@code platform.runtimeDone}, flush, {@code next} again; at SHUTDOWN wait briefly for the last
- * {@code platform.report} (or for the deliveries to end), export, export again what came meanwhile,
- * exit.
+ * {@code platform.report} (with no request to wait for, stay for the platform's late flush), export,
+ * export again what came meanwhile, exit.
  *
  * <p>Why it waits and flushes here: calling {@code next} tells Lambda we are done, and Lambda then
  * freezes the whole sandbox, our threads and sockets included, possibly for hours or for ever. Data

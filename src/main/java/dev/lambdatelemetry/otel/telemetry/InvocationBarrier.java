@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lets the event loop wait until the processing thread has converted a request's
  * {@code platform.runtimeDone} (the runtime is done: flush now, before Lambda freezes us) or its
- * {@code platform.report} (the last report arrives during SHUTDOWN). Remembers a bounded number of
- * recent request ids, because the event can be processed before the loop starts waiting.
+ * {@code platform.report} (the last report arrives during SHUTDOWN), or until the listeners'
+ * deliveries have gone quiet. Remembers a bounded number of recent request ids, because the event
+ * can be processed before the loop starts waiting.
  */
 public final class InvocationBarrier {
 
