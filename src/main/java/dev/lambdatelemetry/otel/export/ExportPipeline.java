@@ -52,7 +52,8 @@ import org.jboss.logging.Logger;
  *       cancelled before it returns: <b>no request is in flight after {@code flush} returns</b>. Nothing
  *       in it waits past the deadline: not the warm-up (a flush that finds the warm-up's empty request
  *       under way cuts it and goes on, as that request carries nothing), not the logs half running in
- *       parallel (cut at the deadline, then given {@value #PART_GRACE_MS} ms to notice).
+ *       parallel (its requests end a few ms before the deadline, and it gets what is left to
+ *       notice, at least {@value #PART_GRACE_MS} ms).
  *   <li>A span or log request cut at the deadline has an unknown fate (the collector may have it). Its
  *       items are counted as {@code abandoned} and never sent again, so a thaw cannot duplicate them.
  *       Items whose request certainly failed (connection refused, 429/502/503/504 and other retryable
@@ -102,8 +103,11 @@ public final class ExportPipeline implements SignalSink {
   /** A request with less time than this is not started: it could only be abandoned. */
   private static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(2);
 
-  /** Kept between a request's own timeout and the flush deadline, for the cancel and bookkeeping. */
-  private static final Duration DEADLINE_SLACK = Duration.ofMillis(1);
+  /**
+   * Kept between a request's own timeout and the flush deadline, for the cancel, the logs half to
+   * notice it, and the bookkeeping: the flush itself returns by its deadline.
+   */
+  private static final Duration DEADLINE_SLACK = Duration.ofMillis(3);
 
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
@@ -114,8 +118,11 @@ public final class ExportPipeline implements SignalSink {
   private static final Duration CUT_WAIT = Duration.ofMillis(100);
   /** A flush waiting for the lock looks this often for a warm-up to cut. */
   private static final Duration LOCK_SLICE = Duration.ofMillis(5);
-  /** How long the logs half, its requests cut at the deadline, may take to end. */
-  static final long PART_GRACE_MS = 5;
+  /**
+   * How long the logs half, its requests cut at the deadline, may at least take to end, when the
+   * flush's own deadline leaves less (a CPU starved at 128 MB).
+   */
+  static final long PART_GRACE_MS = 1;
   /** The longest {@code Retry-After} honoured (a collector's hour must not silence us for an hour). */
   static final long MAX_RETRY_AFTER_S = 60;
   private static final String THREAD_NAME = "lambda-telemetry-export";
@@ -597,7 +604,8 @@ public final class ExportPipeline implements SignalSink {
 
   /**
    * Waits for the logs half of a flush, which runs on the executor bounded by the same deadline:
-   * until the deadline; then its request is cut and it gets {@value #PART_GRACE_MS} ms to notice.
+   * until the requests' deadline; then its request is cut and it gets until the flush's own deadline
+   * (at least {@value #PART_GRACE_MS} ms) to notice.
    * Merged into {@code state} only once it has ended; one that has not (a starved CPU) is told to
    * stop and left to end on its own: it starts nothing more (the window is closed), and what it
    * holds goes back to its queue or is counted.
@@ -609,7 +617,8 @@ public final class ExportPipeline implements SignalSink {
             TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         inFlight.abandonAll();
-        part.get(PART_GRACE_MS, TimeUnit.MILLISECONDS);
+        long grace = Duration.between(clock.instant(), state.deadline.plus(DEADLINE_SLACK)).toNanos();
+        part.get(Math.max(TimeUnit.MILLISECONDS.toNanos(PART_GRACE_MS), grace), TimeUnit.NANOSECONDS);
       }
       state.merge(partState);
     } catch (java.util.concurrent.TimeoutException e) {
