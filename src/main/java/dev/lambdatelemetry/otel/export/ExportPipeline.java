@@ -622,8 +622,10 @@ public final class ExportPipeline implements SignalSink {
       }
       state.merge(partState);
     } catch (java.util.concurrent.TimeoutException e) {
+      // Its request ran past the deadline and was cut: nothing acknowledged, a failed flush.
       partState.stopped = true;
       state.stopped = true;
+      state.collectorFailed = true;
     } catch (java.util.concurrent.ExecutionException e) {
       state.error = e.getCause();
       state.merge(partState);
@@ -640,7 +642,7 @@ public final class ExportPipeline implements SignalSink {
       Function<Collection<T>, CompletableResultCode> exporter,
       FlushState state) {
     while (exporter != null && !state.stopped && !state.cancelled.getAsBoolean()) {
-      if (heldBack(signal, state)) {
+      if (queue.size() > 0 && heldBack(signal, state)) {
         return;
       }
       List<Entry<T>> batch = queue.take(maxBatchItems);

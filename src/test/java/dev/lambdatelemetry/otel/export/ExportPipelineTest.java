@@ -687,6 +687,27 @@ class ExportPipelineTest {
     }
   }
 
+  @Test
+  void shutdown_signalStillHeldBackByRetryAfter_sendsNothingToItAndCountsItsItemsDropped() {
+    OffsetClock clock = new OffsetClock();
+    pipeline = pipeline(Map.of("otel.metrics.exporter", "none",
+        "lambda-telemetry.export.queue.max-spans", "2"), clock, null);
+    receiver.setMode(Mode.STATUS(429, "30"));
+    pipeline.span(span());
+    pipeline.flush(clock.instant().plus(BUDGET));
+    receiver.setMode(Mode.UP);
+    for (int i = 0; i < 3; i++) {
+      pipeline.span(span()); // held back: still queued, within the queue's bound
+    }
+
+    pipeline.shutdown(clock.instant().plus(WAIT));
+
+    assertThat(tracesRequests()).as("no request before the time named, even at SHUTDOWN").isEqualTo(1);
+    assertThat(pipeline.count(Signal.TRACES, Outcome.DROPPED)).as("2 over the bound, 2 at shutdown")
+        .isEqualTo(4);
+    pipeline = null;
+  }
+
   /** The wall clock moved by hand: time named by Retry-After passes without waiting for it. */
   private static final class OffsetClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
