@@ -244,7 +244,12 @@ public final class ExportPipeline implements SignalSink {
     this.metricExporter = exporters.metrics();
   }
 
-  /** Checks {@code otel} (throwing {@link IllegalArgumentException} naming the property) and builds. */
+  /**
+   * Checks {@code otel} (throwing {@link IllegalArgumentException} naming the property) and builds.
+   *
+   * @param resource the resource of the moment, asked at each metrics export: the converter's, so
+   *     that our own metric goes out under the same resource as every other signal
+   */
   public static ExportPipeline create(
       ExportConfig export,
       OtelConfig otel,
