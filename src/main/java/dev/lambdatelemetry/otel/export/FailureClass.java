@@ -130,9 +130,13 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
    */
   interface AnswerLost {}
 
-  /** What a sender throws when a completely written request's answer is lost. */
+  /**
+   * What a sender throws when a completely written request's answer is lost: the HTTP sender for
+   * an I/O error reading the answer (not a timeout, not our own cancel), the gRPC sender for a
+   * stream reset or connection closed after the request message was sent.
+   */
   static final class AnswerLostException extends IOException implements AnswerLost {
-    AnswerLostException(IOException cause) {
+    AnswerLostException(Throwable cause) {
       super("answer lost after the request was written: " + cause.getMessage(), cause);
     }
   }
