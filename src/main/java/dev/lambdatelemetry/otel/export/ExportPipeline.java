@@ -16,19 +16,22 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -46,23 +49,49 @@ import org.jboss.logging.Logger;
  * <ul>
  *   <li>{@link #flush} is synchronous and returns by its deadline whatever the collector does. Every
  *       request is sized to the time left, and any request still running when the flush ends is
- *       cancelled before it returns: <b>no request is in flight after {@code flush} returns</b>.
+ *       cancelled before it returns: <b>no request is in flight after {@code flush} returns</b>. Nothing
+ *       in it waits past the deadline: not the warm-up (a flush that finds the warm-up's empty request
+ *       under way cuts it and goes on, as that request carries nothing), not the logs half running in
+ *       parallel (its requests end a few ms before the deadline, and it gets what is left to
+ *       notice, at least {@value #PART_GRACE_MS} ms).
  *   <li>A span or log request cut at the deadline has an unknown fate (the collector may have it). Its
  *       items are counted as {@code abandoned} and never sent again, so a thaw cannot duplicate them.
  *       Items whose request certainly failed (connection refused, 429/502/503/504 and other retryable
  *       answers, no time left to start) go back to the front of their queue for the next flush.
- *       Metrics are cumulative, so re-sending them is harmless: an abandoned metrics request is simply
- *       tried again at the next flush.
+ *   <li>A request written completely whose answer was then lost (the connection reset or closed: the
+ *       sender reports {@link FailureClass.AnswerLost}) has an unknown fate too: it is sent once more
+ *       (counted {@code retried}) within the same flush, and if that does not succeed either, or there
+ *       is no time for it, its items are {@code abandoned}. An item thus reaches the collector at most
+ *       twice, however often answers are lost.
  *   <li>Retries (exponential backoff with jitter, or {@code Retry-After}) happen only inside the deadline.
+ *       A {@code Retry-After} also holds that signal back across flushes: no request to it before the
+ *       time named (capped at {@value #MAX_RETRY_AFTER_S} s, and at the breaker's longest wait); its
+ *       items stay queued (bounded) and the flush reports {@link FlushResult.Status#HELD_BACK}. SHUTDOWN's
+ *       flushes honour it too: what is still held back at the last one is counted dropped, like anything
+ *       else still queued then.
+ *   <li>Metrics are cumulative, so re-sending them is harmless and losing one export loses nothing:
+ *       they are attempted at most once per {@code otel.metric.export.interval} whatever the outcome
+ *       (a failed or cut export waits for the next due time like a successful one), and at SHUTDOWN's
+ *       last flush. MetricData without data points are left out, and no request goes when nothing is
+ *       left: a flush with nothing to send sends nothing.
  *   <li>After {@code breaker.failure-threshold} consecutive failed flushes a circuit breaker skips export
  *       attempts for a growing, jittered period, so an outage costs invocations ~0 ms; items stay queued
- *       (bounded) and a later flush probes.
+ *       (bounded) and a later flush probes. A failed flush is one where the collector refused, failed
+ *       or did not answer in time (a request cut at the deadline counts: nothing was acknowledged), and
+ *       so is a warm-up whose empty request failed or hung until its own deadline.
  *   <li>Queues are bounded in items and in estimated bytes; the oldest items are dropped and counted.
  * </ul>
  *
  * <p>Self-telemetry: the counter {@value ExportCounters#METRIC_NAME} (attributes {@code signal} =
  * traces|logs|metrics, {@code outcome} = exported|retried|failed|dropped|abandoned) is exported with the
- * metrics, and {@link #statsLine()} gives the same for a debug log.
+ * metrics, under the resource of the moment (the converter's, which gains {@code faas.instance} from
+ * platform events), and {@link #statsLine()} gives the same for a debug log.
+ *
+ * <p>Our own log lines come back to us through the Telemetry API as log records (and, through these
+ * counters, as metric changes), never as spans. So the per-flush log lines (the DEBUG summary, a
+ * signal giving up, a rejection) are written only for a flush that handled spans: a flush that only
+ * exported what our own lines produced writes nothing, and an idle environment falls silent instead
+ * of exporting a line a second about its own export.
  *
  * <p>Threads: {@link #span}/{@link #log} may be called from any thread and never block; flushes are
  * serialised by a lock (the event loop, or the background thread of the {@code continuous} strategy).
@@ -74,8 +103,11 @@ public final class ExportPipeline implements SignalSink {
   /** A request with less time than this is not started: it could only be abandoned. */
   private static final Duration MIN_ATTEMPT_TIME = Duration.ofMillis(2);
 
-  /** Kept between a request's own timeout and the flush deadline, for the cancel and bookkeeping. */
-  private static final Duration DEADLINE_SLACK = Duration.ofMillis(1);
+  /**
+   * Kept between a request's own timeout and the flush deadline, for the cancel, the logs half to
+   * notice it, and the bookkeeping: the flush itself returns by its deadline.
+   */
+  private static final Duration DEADLINE_SLACK = Duration.ofMillis(3);
 
   /** The shortest deadline a background flush gets, whatever its interval. */
   private static final Duration MIN_BACKGROUND_WINDOW = Duration.ofSeconds(1);
@@ -84,9 +116,18 @@ public final class ExportPipeline implements SignalSink {
   private static final Duration BACKOFF_SLICE = Duration.ofMillis(10);
   /** How long a background flush whose requests were cut may take to notice. */
   private static final Duration CUT_WAIT = Duration.ofMillis(100);
+  /** A flush waiting for the lock looks this often for a warm-up to cut. */
+  private static final Duration LOCK_SLICE = Duration.ofMillis(5);
+  /**
+   * How long the logs half, its requests cut at the deadline, may at least take to end, when the
+   * flush's own deadline leaves less (a CPU starved at 128 MB).
+   */
+  static final long PART_GRACE_MS = 1;
+  /** The longest {@code Retry-After} honoured (a collector's hour must not silence us for an hour). */
+  static final long MAX_RETRY_AFTER_S = 60;
   private static final String THREAD_NAME = "lambda-telemetry-export";
 
-  private final Resource resource;
+  private final Supplier<Resource> resource;
   private final Supplier<Collection<MetricData>> metrics;
   private final SpanExporter spanExporter;
   private final LogRecordExporter logExporter;
@@ -104,13 +145,21 @@ public final class ExportPipeline implements SignalSink {
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final Duration maxRetryAfter;
+  /** Per signal, no request before this instant (a collector's Retry-After). */
+  private final Map<Signal, Instant> notBefore = new ConcurrentHashMap<>();
   private volatile boolean shutDown;
   private volatile Thread background;
   private List<Object> lastMetricsFingerprint;
   private volatile long lastRejectWarnNanos;
   private static final Duration REJECT_WARN_EVERY = Duration.ofMinutes(5);
-  private Instant lastMetricsExport;
+  /** When metrics were last attempted: the next attempt is due an interval later. */
+  private Instant lastMetricsAttempt;
   private final Duration metricInterval;
+  /** Guards the warm-up's window: a flush may cut it only while it runs. */
+  private final Object warmUpGuard = new Object();
+  private boolean warmUpRunning;
+  private boolean warmUpCut;
 
   /**
    * A pipeline exporting to what {@code otel} names.
@@ -125,17 +174,31 @@ public final class ExportPipeline implements SignalSink {
       OtelSettings otel,
       Resource resource,
       Supplier<Collection<MetricData>> metrics) {
-    this(export, otel, resource, metrics, Clock.systemUTC(), RandomGenerator.getDefault(), System.out);
+    this(export, otel, () -> resource, metrics);
   }
 
+  /**
+   * A pipeline whose self-telemetry goes out under the resource {@code resource} names at each
+   * export (the converter's current one, which gains attributes from platform events).
+   */
+  public ExportPipeline(
+      ExportConfig export,
+      OtelSettings otel,
+      Supplier<Resource> resource,
+      Supplier<Collection<MetricData>> metrics) {
+    this(export, otel, resource, metrics, Clock.systemUTC(), RandomGenerator.getDefault(),
+        (inFlight, executor) -> ExporterFactory.create(otel, inFlight, executor, System.out));
+  }
+
+  /** With the clock, randomness and exporters given (tests). */
   ExportPipeline(
       ExportConfig export,
       OtelSettings otel,
-      Resource resource,
+      Supplier<Resource> resource,
       Supplier<Collection<MetricData>> metrics,
       Clock clock,
       RandomGenerator random,
-      PrintStream console) {
+      BiFunction<InFlight, Executor, ExporterFactory.Exporters> exporterFactory) {
     this.resource = resource;
     this.metrics = metrics;
     this.clock = clock;
@@ -164,6 +227,9 @@ public final class ExportPipeline implements SignalSink {
             export.breaker().initialWait(),
             export.breaker().maxWait(),
             random);
+    Duration breakerMax = export.breaker().maxWait();
+    Duration retryAfterCap = Duration.ofSeconds(MAX_RETRY_AFTER_S);
+    this.maxRetryAfter = breakerMax.compareTo(retryAfterCap) < 0 ? breakerMax : retryAfterCap;
     this.inFlight = new InFlight(clock);
     this.httpExecutor =
         Executors.newCachedThreadPool(
@@ -172,17 +238,22 @@ public final class ExportPipeline implements SignalSink {
               t.setDaemon(true);
               return t;
             });
-    ExporterFactory.Exporters exporters = ExporterFactory.create(otel, inFlight, httpExecutor, console);
+    ExporterFactory.Exporters exporters = exporterFactory.apply(inFlight, httpExecutor);
     this.spanExporter = exporters.spans();
     this.logExporter = exporters.logs();
     this.metricExporter = exporters.metrics();
   }
 
-  /** Checks {@code otel} (throwing {@link IllegalArgumentException} naming the property) and builds. */
+  /**
+   * Checks {@code otel} (throwing {@link IllegalArgumentException} naming the property) and builds.
+   *
+   * @param resource the resource of the moment, asked at each metrics export: the converter's, so
+   *     that our own metric goes out under the same resource as every other signal
+   */
   public static ExportPipeline create(
       ExportConfig export,
       OtelConfig otel,
-      Resource resource,
+      Supplier<Resource> resource,
       Supplier<Collection<MetricData>> metrics) {
     return new ExportPipeline(export, OtelSettings.from(otel), resource, metrics);
   }
@@ -324,10 +395,15 @@ public final class ExportPipeline implements SignalSink {
    * which opens the connection (and TLS session) to the collector. Without it the first real flush
    * pays for class loading and the handshake and can overrun its small per-invocation budget. Bounded
    * by {@code deadline}; never throws. An empty OTLP request is valid and a no-op for a collector.
+   *
+   * <p>A flush that comes meanwhile does not wait for it: it cuts the warm-up's request (which
+   * carries nothing) and goes on. A warm-up request that failed or hung until {@code deadline}
+   * without being cut counts as a failed flush for the breaker: with a collector that hangs, the
+   * breaker then opens one invocation sooner.
    */
   public void warmUp(Instant deadline) {
     try {
-      WarmUp.marshalSamples(resource);
+      WarmUp.marshalSamples(resource.get());
     } catch (RuntimeException | LinkageError e) {
       LOG.debugf(e, "[export] warm-up marshaling failed");
     }
@@ -344,16 +420,77 @@ public final class ExportPipeline implements SignalSink {
       return;
     }
     try {
-      inFlight.open(deadline.minus(DEADLINE_SLACK));
+      synchronized (warmUpGuard) {
+        if (flushLock.hasQueuedThreads()) {
+          return; // a flush is waiting: it opens the connection itself
+        }
+        warmUpRunning = true;
+        warmUpCut = false;
+        inFlight.open(deadline.minus(DEADLINE_SLACK));
+      }
       Duration left = Duration.between(clock.instant(), deadline);
-      if (!left.isNegative()) {
-        spanExporter.export(List.of()).join(left.toNanos(), TimeUnit.NANOSECONDS);
+      if (left.isNegative()) {
+        return;
+      }
+      CompletableResultCode code = spanExporter.export(List.of());
+      code.join(left.toNanos(), TimeUnit.NANOSECONDS);
+      boolean cut;
+      synchronized (warmUpGuard) {
+        cut = warmUpCut;
+      }
+      if (!cut && warmUpFailed(code)) {
+        breaker.onFailure(clock.instant());
       }
     } catch (RuntimeException e) {
       LOG.debugf(e, "[export] warm-up request failed");
     } finally {
-      inFlight.close();
+      synchronized (warmUpGuard) {
+        warmUpRunning = false;
+        inFlight.close();
+      }
       flushLock.unlock();
+    }
+  }
+
+  /** Whether the warm-up's request says the collector is failing (not answered, or refused). */
+  private static boolean warmUpFailed(CompletableResultCode code) {
+    if (!code.isDone()) {
+      return true; // hung until the warm-up's deadline
+    }
+    if (code.isSuccess()) {
+      return false;
+    }
+    FailureClass.Kind kind = FailureClass.of(code.getFailureThrowable()).kind();
+    return kind != FailureClass.Kind.NOT_SENT && kind != FailureClass.Kind.REJECTED;
+  }
+
+  /** Cuts the warm-up's request if the warm-up holds the export path: a flush needs it. */
+  private void cutWarmUp() {
+    synchronized (warmUpGuard) {
+      if (warmUpRunning && !warmUpCut) {
+        warmUpCut = true;
+        inFlight.close(); // only the warm-up's request can be registered: it holds the lock
+      }
+    }
+  }
+
+  /**
+   * Takes the flush lock by {@code deadline}, cutting a warm-up that holds it; false when another
+   * flush (the background one) holds it until then.
+   */
+  private boolean lockBy(Instant deadline) throws InterruptedException {
+    if (flushLock.tryLock()) {
+      return true;
+    }
+    while (true) {
+      cutWarmUp();
+      long left = Duration.between(clock.instant(), deadline).toNanos();
+      if (left <= 0) {
+        return false;
+      }
+      if (flushLock.tryLock(Math.min(left, LOCK_SLICE.toNanos()), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
     }
   }
 
@@ -386,8 +523,7 @@ public final class ExportPipeline implements SignalSink {
       return new FlushResult(FlushResult.Status.BREAKER_OPEN, 0, pendingItems(), 0);
     }
     try {
-      long waitNanos = Math.max(0, Duration.between(start, deadline).toNanos());
-      if (!flushLock.tryLock(waitNanos, TimeUnit.NANOSECONDS)) {
+      if (!lockBy(deadline)) {
         return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
       }
     } catch (InterruptedException e) {
@@ -407,16 +543,17 @@ public final class ExportPipeline implements SignalSink {
       FlushState logState = new FlushState(state.deadline, cancelled);
       CompletableFuture<Void> logsDone =
           logs.size() == 0 || logExporter == null
-              ? CompletableFuture.completedFuture(null)
+              ? null
               : CompletableFuture.runAsync(
                   () -> drain(Signal.LOGS, logs, logExporter::export, logState), httpExecutor);
       drain(Signal.TRACES, spans, spanExporter == null ? null : spanExporter::export, state);
-      awaitQuietly(logsDone, state.deadline);
-      state.merge(logState);
+      if (logsDone != null) {
+        awaitPart(logsDone, logState, state);
+      }
       exportMetrics(state);
     } catch (RuntimeException e) {
       // Never thrown into the event loop: a bug here must cost a flush, not the extension.
-      LOG.debugf(e, "[export] flush failed");
+      state.error = e;
       state.collectorFailed = true;
     } finally {
       inFlight.close();
@@ -442,9 +579,19 @@ public final class ExportPipeline implements SignalSink {
     FlushResult.Status status =
         state.collectorFailed
             ? FlushResult.Status.FAILED
-            : state.stopped ? FlushResult.Status.DEADLINE : FlushResult.Status.COMPLETE;
+            : state.stopped
+                ? FlushResult.Status.DEADLINE
+                : state.heldBack ? FlushResult.Status.HELD_BACK : FlushResult.Status.COMPLETE;
     FlushResult result = new FlushResult(status, state.exported, pendingItems(), state.abandoned);
-    LOG.debugf("[export] flush %s in %s; %s", result, Duration.between(start, clock.instant()), statsLine());
+    if (state.spansHandled) {
+      // Only here (see the class comment): a flush of nothing but our own lines writes none.
+      state.rejections.forEach(r -> warnRejected(r.signal(), r.items(), r.detail()));
+      if (LOG.isDebugEnabled()) {
+        LOG.debugf(state.error, "[export] flush %s in %s%s; %s", result,
+            Duration.between(start, clock.instant()),
+            state.collectorFailed ? " (" + state.lastFailure + ")" : "", statsLine());
+      }
+    }
     return result;
   }
 
@@ -460,16 +607,37 @@ public final class ExportPipeline implements SignalSink {
     }
   }
 
-  /** Waits for a parallel part of a flush; it is bounded by the same deadline as this one. */
-  private static void awaitQuietly(CompletableFuture<Void> part, Instant deadline) {
+  /**
+   * Waits for the logs half of a flush, which runs on the executor bounded by the same deadline:
+   * until the requests' deadline; then its request is cut and it gets until the flush's own deadline
+   * (at least {@value #PART_GRACE_MS} ms) to notice.
+   * Merged into {@code state} only once it has ended; one that has not (a starved CPU) is told to
+   * stop and left to end on its own: it starts nothing more (the window is closed), and what it
+   * holds goes back to its queue or is counted.
+   */
+  private void awaitPart(CompletableFuture<Void> part, FlushState partState, FlushState state) {
     try {
-      // The part's requests end by the deadline (their own timeout), so this wait ends soon after.
-      part.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()) + 50,
-          TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      LOG.debugf(e, "[export] the parallel part of a flush did not end cleanly");
+      try {
+        part.get(Math.max(0, Duration.between(clock.instant(), state.deadline).toNanos()),
+            TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        inFlight.abandonAll();
+        long grace = Duration.between(clock.instant(), state.deadline.plus(DEADLINE_SLACK)).toNanos();
+        part.get(Math.max(TimeUnit.MILLISECONDS.toNanos(PART_GRACE_MS), grace), TimeUnit.NANOSECONDS);
+      }
+      state.merge(partState);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Its request ran past the deadline and was cut: nothing acknowledged, a failed flush.
+      partState.stopped = true;
+      state.stopped = true;
+      state.collectorFailed = true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      state.error = e.getCause();
+      state.merge(partState);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      partState.stopped = true;
+      state.stopped = true;
     }
   }
 
@@ -479,9 +647,15 @@ public final class ExportPipeline implements SignalSink {
       Function<Collection<T>, CompletableResultCode> exporter,
       FlushState state) {
     while (exporter != null && !state.stopped && !state.cancelled.getAsBoolean()) {
+      if (queue.size() > 0 && heldBack(signal, state)) {
+        return;
+      }
       List<Entry<T>> batch = queue.take(maxBatchItems);
       if (batch.isEmpty()) {
         return;
+      }
+      if (signal == Signal.TRACES) {
+        state.spansHandled = true;
       }
       List<T> items = new ArrayList<>(batch.size());
       batch.forEach(e -> items.add(e.item()));
@@ -495,8 +669,29 @@ public final class ExportPipeline implements SignalSink {
           counters.add(signal, Outcome.ABANDONED, items.size());
           state.abandoned += items.size();
         }
-        case KEEP -> counters.add(signal, Outcome.DROPPED, queue.putBack(batch));
+        case KEEP, NOT_SENT -> counters.add(signal, Outcome.DROPPED, queue.putBack(batch));
       }
+    }
+  }
+
+  /** Whether a {@code Retry-After} of the collector still holds {@code signal} back. */
+  private boolean heldBack(Signal signal, FlushState state) {
+    Instant until = notBefore.get(signal);
+    if (until == null) {
+      return false;
+    }
+    if (clock.instant().isBefore(until)) {
+      state.heldBack = true;
+      return true;
+    }
+    notBefore.remove(signal, until);
+    return false;
+  }
+
+  private void holdBack(Signal signal, Duration retryAfter) {
+    Duration d = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+    if (!d.isZero() && !d.isNegative()) {
+      notBefore.put(signal, clock.instant().plus(d));
     }
   }
 
@@ -505,18 +700,18 @@ public final class ExportPipeline implements SignalSink {
       return;
     }
     Instant now = clock.instant();
-    if (!state.finalFlush && lastMetricsExport != null
-        && now.isBefore(lastMetricsExport.plus(metricInterval))) {
+    if (!state.finalFlush && lastMetricsAttempt != null
+        && now.isBefore(lastMetricsAttempt.plus(metricInterval))) {
       return; // cumulative: the values of the next due export (or of SHUTDOWN) include these
     }
-    Collection<MetricData> user;
+    Collection<MetricData> supplied;
     try {
-      Collection<MetricData> supplied = metrics.get();
-      user = supplied == null ? List.of() : supplied;
+      supplied = metrics.get();
     } catch (RuntimeException e) {
-      LOG.debugf(e, "[export] metrics supplier failed");
-      user = List.of();
+      state.error = e;
+      supplied = null;
     }
+    List<MetricData> user = withPoints(supplied == null ? List.of() : supplied);
     List<Object> fingerprint = MetricFingerprint.of(user);
     // The span and log counters take part in the change test; the metrics signal's own counters do
     // not, or exporting metrics would change them and make every flush export again.
@@ -529,41 +724,67 @@ public final class ExportPipeline implements SignalSink {
       return;
     }
     List<MetricData> all = new ArrayList<>(user);
-    all.add(counters.toMetricData(resource, TimeUnit.MILLISECONDS.toNanos(clock.millis())));
+    MetricData self = counters.toMetricData(resource.get(), TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+    if (!self.getData().getPoints().isEmpty()) {
+      all.add(self);
+    }
+    if (all.isEmpty()) {
+      lastMetricsFingerprint = fingerprint;
+      return; // nothing to say: no request at all (an empty export is noise at the collector)
+    }
+    if (heldBack(Signal.METRICS, state)) {
+      return;
+    }
     int n = user.size();
-    switch (send(Signal.METRICS, n, () -> metricExporter.export(all), state)) {
+    SendResult sent = send(Signal.METRICS, n, () -> metricExporter.export(all), state);
+    if (sent != SendResult.NOT_SENT) {
+      // Attempted: the next attempt is due an interval later, whatever came of this one.
+      lastMetricsAttempt = now;
+    }
+    switch (sent) {
       case EXPORTED -> {
         counters.add(Signal.METRICS, Outcome.EXPORTED, n);
         state.exported += n;
         lastMetricsFingerprint = fingerprint;
-        lastMetricsExport = now;
       }
       case REJECTED -> {
         counters.add(Signal.METRICS, Outcome.FAILED, n);
         lastMetricsFingerprint = fingerprint;
       }
       case ABANDONED -> counters.add(Signal.METRICS, Outcome.ABANDONED, n);
-      case KEEP -> {
-        // Cumulative: the next flush sends the then-current values.
+      case KEEP, NOT_SENT -> {
+        // Cumulative: the next due export sends the then-current values.
       }
     }
+  }
+
+  /** The metrics that carry at least one data point: an empty one says nothing. */
+  private static List<MetricData> withPoints(Collection<MetricData> metrics) {
+    List<MetricData> out = new ArrayList<>(metrics.size());
+    for (MetricData m : metrics) {
+      if (m != null && !m.getData().getPoints().isEmpty()) {
+        out.add(m);
+      }
+    }
+    return out;
   }
 
   /** One request with retries inside the deadline. */
   private SendResult send(
       Signal signal, int items, Supplier<CompletableResultCode> call, FlushState state) {
+    boolean answerLost = false; // sent once already with an unknown outcome: never kept after
     for (int attempt = 1; ; attempt++) {
       Duration left = Duration.between(clock.instant(), state.deadline);
       if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
         state.stopped = true;
-        return SendResult.KEEP;
+        return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
       }
       state.attempted = true;
       CompletableResultCode code;
       try {
         code = call.get();
       } catch (RuntimeException e) {
-        LOG.debugf(e, "[export] %s exporter threw", signal.key());
+        state.error = e;
         return SendResult.REJECTED;
       }
       // Marshalling and encoding in call.get() took some of the time: wait only for what is left.
@@ -585,38 +806,51 @@ public final class ExportPipeline implements SignalSink {
       state.lastFailure = failure.detail();
       switch (failure.kind()) {
         case REJECTED:
-          warnRejected(signal, items, failure.detail());
+          state.rejections.add(new Rejection(signal, items, failure.detail()));
           return SendResult.REJECTED;
         case UNKNOWN:
-          state.stopped = true;
-          state.collectorFailed = true;
-          return SendResult.ABANDONED;
+          return abandoned(state);
         case NOT_SENT:
           state.stopped = true;
-          return SendResult.KEEP;
+          return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
+        case ANSWER_LOST:
+          if (answerLost) {
+            return abandoned(state); // the one retry of an unknown outcome is spent
+          }
+          answerLost = true;
+          break;
         case RETRYABLE:
         default:
           break;
       }
+      failure.retryAfter().ifPresent(d -> holdBack(signal, d));
       int index = attemptIndex(attempt);
       Duration wait = failure.retryAfter().orElseGet(() -> backoff(index));
+      if (wait.compareTo(maxRetryAfter) > 0) {
+        wait = maxRetryAfter;
+      }
       Instant next = clock.instant().plus(wait).plus(MIN_ATTEMPT_TIME);
       if (attempt >= maxAttempts || !next.isBefore(state.deadline)) {
-        LOG.debugf("[export] %s: giving up for this flush: %s", signal.key(), failure.detail());
         state.stopped = true;
         state.collectorFailed = true;
-        return SendResult.KEEP;
+        return answerLost ? SendResult.ABANDONED : SendResult.KEEP;
       }
       if (state.cancelled.getAsBoolean()) {
         state.stopped = true;
-        return SendResult.KEEP;
+        return answerLost ? SendResult.ABANDONED : SendResult.KEEP;
       }
       counters.add(signal, Outcome.RETRIED, items);
       if (!backOff(wait, state)) {
         state.stopped = true;
-        return SendResult.KEEP;
+        return answerLost ? SendResult.ABANDONED : SendResult.KEEP;
       }
     }
+  }
+
+  private static SendResult abandoned(FlushState state) {
+    state.stopped = true;
+    state.collectorFailed = true;
+    return SendResult.ABANDONED;
   }
 
   /**
@@ -671,18 +905,31 @@ public final class ExportPipeline implements SignalSink {
     EXPORTED,
     REJECTED,
     ABANDONED,
-    KEEP
+    /** Tried and failed certainly: the items go back to their queue. */
+    KEEP,
+    /** Not tried (no time left to start it): the items go back to their queue. */
+    NOT_SENT
   }
 
-  /** Mutable state of one flush, owned by the flushing thread. */
+  /** A rejection, reported at the end of the flush (see the class comment on our own lines). */
+  private record Rejection(Signal signal, int items, String detail) {}
+
+  /** Mutable state of one flush, owned by the flushing thread (the logs half has its own). */
   private static final class FlushState {
     final Instant deadline;
     final BooleanSupplier cancelled;
-    boolean stopped;
+    /** Volatile: a logs half left behind by its flush is told to stop from the flushing thread. */
+    volatile boolean stopped;
     boolean attempted;
     boolean collectorFailed;
+    /** A Retry-After held a signal back. */
+    boolean heldBack;
+    /** Spans were taken for a request: the flush was not one of our own lines alone. */
+    boolean spansHandled;
     int exported;
     int abandoned;
+    final List<Rejection> rejections = new ArrayList<>(1);
+    Throwable error;
 
     /** The final flush: metrics go whatever their interval. */
     boolean finalFlush;
@@ -701,8 +948,13 @@ public final class ExportPipeline implements SignalSink {
       stopped |= other.stopped;
       attempted |= other.attempted;
       collectorFailed |= other.collectorFailed;
+      heldBack |= other.heldBack;
       exported += other.exported;
       abandoned += other.abandoned;
+      rejections.addAll(other.rejections);
+      if (error == null) {
+        error = other.error;
+      }
     }
   }
 }

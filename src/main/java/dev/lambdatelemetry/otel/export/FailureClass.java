@@ -15,6 +15,12 @@ import java.util.concurrent.CancellationException;
  * What an export failure means for the items: retry them, keep them for later, give them up as rejected,
  * or count them as of unknown fate. Retryable answers follow the OTLP specification: HTTP 429, 502, 503,
  * 504 and connection errors; gRPC UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, DATA_LOSS.
+ *
+ * <p>An I/O error is retryable only while the collector cannot have the request: before it was
+ * completely written. After that (the answer cut off, the connection reset or closed while we wait
+ * for it) the sender reports it as {@link AnswerLost}: the collector may have processed it, so it is
+ * {@link Kind#ANSWER_LOST}, which the pipeline retries once and no more. A plain {@link IOException}
+ * is taken as a failure before the complete write.
  */
 record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
 
@@ -35,6 +41,11 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
     NOT_SENT,
     /** Sent, answer unknown (timed out or cancelled): the collector may have it. */
     UNKNOWN,
+    /**
+     * Written completely, then the answer was lost (reset, closed, cut short): the collector may
+     * have it. Worth one retry, no more: each retry could be a duplicate.
+     */
+    ANSWER_LOST,
     /** Answered with a non-retryable error: sending again would fail again. */
     REJECTED
   }
@@ -77,6 +88,9 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
 
   static FailureClass ofException(Throwable t) {
     String detail = t == null ? "unknown failure" : t.getClass().getSimpleName() + ": " + t.getMessage();
+    if (t instanceof AnswerLost) {
+      return new FailureClass(Kind.ANSWER_LOST, Optional.empty(), detail);
+    }
     if (t instanceof SocketHttpSender.DeadlineExceededException
         || t instanceof GrpcDeadlineExceeded) {
       return new FailureClass(Kind.NOT_SENT, Optional.empty(), detail);
@@ -107,6 +121,23 @@ record FailureClass(Kind kind, Optional<Duration> retryAfter, String detail) {
       } catch (DateTimeParseException ignored) {
         return Optional.empty();
       }
+    }
+  }
+
+  /**
+   * Marker for a failure after the request was completely written: the answer was lost (the
+   * connection reset or closed, the answer cut short), so the collector may have the items.
+   */
+  interface AnswerLost {}
+
+  /**
+   * What a sender throws when a completely written request's answer is lost: the HTTP sender for
+   * an I/O error reading the answer (not a timeout, not our own cancel), the gRPC sender for a
+   * stream reset or connection closed after the request message was sent.
+   */
+  static final class AnswerLostException extends IOException implements AnswerLost {
+    AnswerLostException(Throwable cause) {
+      super("answer lost after the request was written: " + cause.getMessage(), cause);
     }
   }
 

@@ -17,6 +17,11 @@ public record FlushResult(Status status, int exported, int pending, int abandone
     COMPLETE,
     /** The deadline came first; the rest stays queued. */
     DEADLINE,
+    /**
+     * A signal was not sent: the collector's {@code Retry-After} named a later time. Its items stay
+     * queued (bounded) for the first flush after that time.
+     */
+    HELD_BACK,
     /** The collector failed (retryable answers until the deadline or the attempt limit). */
     FAILED,
     /** The circuit breaker is open: no attempt was made, and no time spent. */

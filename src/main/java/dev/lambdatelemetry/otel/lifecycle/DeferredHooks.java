@@ -41,8 +41,11 @@ final class DeferredHooks implements TelemetryHooks {
 
   @Override
   public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+    Instant since = Instant.now();
     TelemetryHooks h = await(flushDeadline);
-    if (h != null) {
+    if (h instanceof PipelineHooks p) {
+      p.invokeFinished(invoke, flushDeadline, since); // the wait for it is part of the flush budget
+    } else if (h != null) {
       h.invokeFinished(invoke, flushDeadline);
     }
   }

@@ -111,7 +111,8 @@ public class ExtensionComponents {
   private PipelineHooks buildTelemetry(Registration registration) {
     String initType = System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE");
     Resource resource = ResourceFactory.create(System.getenv(), otel, registration.accountId());
-    ExportPipeline pipeline = ExportPipeline.create(config.export(), otel, resource, this::collectMetrics);
+    ExportPipeline pipeline = ExportPipeline.create(config.export(), otel,
+        () -> converter == null ? resource : converter.resource(), this::collectMetrics);
     converter =
         new TelemetryConverter(
             resource,

@@ -62,9 +62,17 @@ final class PipelineHooks implements TelemetryHooks {
 
   @Override
   public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-    Instant now = Instant.now();
-    if (policy.atInvokeEnd(now) == FlushPolicy.Decision.FLUSH) {
-      flush(now, flushDeadline);
+    invokeFinished(invoke, flushDeadline, Instant.now());
+  }
+
+  /**
+   * As {@link #invokeFinished(NextEvent.Invoke, Instant)}, the event loop having handed over at
+   * {@code since}: the flush budget counts from then, so that time spent before this call (waiting
+   * for the telemetry side to be ready) is part of it, not added to it.
+   */
+  void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline, Instant since) {
+    if (policy.atInvokeEnd(Instant.now()) == FlushPolicy.Decision.FLUSH) {
+      flush(since, flushDeadline);
     }
   }
 
@@ -76,8 +84,9 @@ final class PipelineHooks implements TelemetryHooks {
   @Override
   public void exportArrived(Instant deadline) {
     onProcessingThread(() -> {}, deadline, "conversion did not catch up in time");
-    FlushResult result = pipeline.flushAtShutdown(deadline, false);
-    LOG.debugf("[flush] at shutdown, as deliveries come: %s", result);
+    // No line of ours per round: it would come back as a delivery and call for another round (the
+    // pipeline logs the flushes worth a line).
+    pipeline.flushAtShutdown(deadline, false);
   }
 
   @Override
@@ -85,8 +94,8 @@ final class PipelineHooks implements TelemetryHooks {
     // On the processing thread, behind every batch already received, so that the last
     // platform.report is converted before the held spans are released.
     onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
-    FlushResult result = pipeline.flushAtShutdown(deadline, true);
-    LOG.debugf("[flush] at shutdown: %s", result);
+    // As above: a line here would come back as a delivery and call for another export round.
+    pipeline.flushAtShutdown(deadline, true);
   }
 
   @Override
@@ -122,12 +131,15 @@ final class PipelineHooks implements TelemetryHooks {
     }
   }
 
-  private void flush(Instant now, Instant deadline) {
+  private void flush(Instant since, Instant deadline) {
     // Only the very first flush gets the larger budget, whatever its outcome: a collector that hangs
     // must cost the function at most that once (the breaker then stops further attempts).
-    Instant byBudget = now.plus(firstFlushDone ? budget : firstBudget);
-    firstFlushDone = true;
+    Instant byBudget = since.plus(firstFlushDone ? budget : firstBudget);
     Instant until = byBudget.isBefore(deadline) ? byBudget : deadline;
+    if (!until.isAfter(Instant.now())) {
+      return; // the budget went on waiting: the data stays queued for the next flush
+    }
+    firstFlushDone = true;
     FlushResult result = pipeline.flush(until);
     policy.flushed(Instant.now());
     LOG.debugf("[flush] %s", result);

@@ -104,8 +104,8 @@ class CollectorFaultsIT {
   @Test
   void collectorHangsThenRecovers_nothingArrivesTwice_andEveryMissingSpanIsCountedAbandoned()
       throws Exception {
-    // Handlers of 400 ms: the hang must outlast the 2 s export warm-up (which holds the export path)
-    // and then cut a real flush; it ends after the first invocation whose spans it swallowed.
+    // Handlers of 400 ms: the first flush cuts the hanging warm-up and is cut in turn; the hang ends
+    // after the first invocation whose spans it swallowed.
     int invocations = 7;
     Scenario.Builder scenario = Scenario.builder().functionTimeout(Duration.ofSeconds(2));
     for (int i = 0; i < invocations; i++) {

@@ -260,6 +260,34 @@ class ExportPipelineGrpcTest {
   }
 
   @Test
+  void flush_receiverHangsWhileTheWarmUpHangs_breakerOpensAfterThresholdFlushes() throws Exception {
+    pipeline = pipeline(Map.of("otel.metrics.exporter", "none")); // failure-threshold 3, the default
+    receiver.setMode(Mode.HANG);
+    Thread warm = new Thread(() -> pipeline.warmUp(Instant.now().plusSeconds(2)), "test-warm-up");
+    warm.start();
+    PollingWait.await(WAIT, () -> receiver.requestCount() == 1, "the warm-up call should be made");
+
+    List<FlushResult.Status> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pipeline.span(span());
+      pipeline.log(TestLogRecordData.builder().setBody("line " + i).setResource(RESOURCE).build());
+      Instant deadline = Instant.now().plusMillis(100);
+      FlushResult r = pipeline.flush(deadline);
+      statuses.add(r.status());
+      assertThat(Instant.now()).isBefore(deadline.plusSeconds(1));
+      assertThat(pipeline.requestsInFlight()).isZero();
+      if (r.status() == FlushResult.Status.BREAKER_OPEN) {
+        break;
+      }
+    }
+    warm.join(WAIT.toMillis());
+
+    assertThat(statuses).as("three cut flushes, then the breaker").containsExactly(
+        FlushResult.Status.FAILED, FlushResult.Status.FAILED, FlushResult.Status.FAILED,
+        FlushResult.Status.BREAKER_OPEN);
+  }
+
+  @Test
   void warmUp_grpc_opensTheConnectionWithOneEmptyTraceCall() {
     pipeline = pipeline(Map.of());
 

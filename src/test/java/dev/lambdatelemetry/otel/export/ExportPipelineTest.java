@@ -25,6 +25,9 @@ import io.opentelemetry.sdk.testing.logs.TestLogRecordData;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +41,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The pipeline against a real OTLP/HTTP receiver on loopback, healthy and failing. */
@@ -271,7 +275,7 @@ class ExportPipelineTest {
   }
 
   @Test
-  void flush_connectionReset_keepsItemsAndDeliversOnceAfterRecovery() {
+  void flush_connectionReset_deliversNothingTwiceAndCountsWhatIsMissing() {
     pipeline = pipeline(Map.of("lambda-telemetry.export.retry.max-attempts", "2"));
     receiver.setMode(Mode.RESET);
     SpanData s = span();
@@ -281,8 +285,33 @@ class ExportPipelineTest {
     receiver.setMode(Mode.UP);
     pipeline.flush(Instant.now().plus(WAIT));
 
+    // Read completely, then reset: whether the sender reports it as a lost answer (abandoned after
+    // one retry) or as a connection error (kept), the span arrives at most once and is never lost
+    // uncounted.
     assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
-    assertThat(spanIds()).containsExactly(s.getSpanId());
+    assertThat(spanIds()).doesNotHaveDuplicates();
+    assertThat(spanIds().size() + pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+  }
+
+  @Test
+  @Disabled("until SocketHttpSender reports a failure after the complete write as"
+      + " FailureClass.AnswerLostException (issue 9 item 6; the lead wires the sender)")
+  void flush_answersLostOverARealSocket_eachItemIsOfferedAtMostTwice() {
+    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "100",
+        "otel.metrics.exporter", "none"));
+    receiver.setMode(Mode.RESET);
+    pipeline.span(span());
+    pipeline.log(TestLogRecordData.builder().setBody("once").setResource(RESOURCE).build());
+
+    for (int i = 0; i < 5; i++) {
+      pipeline.flush(Instant.now().plus(BUDGET));
+    }
+
+    assertThat(receiver.offeredSpans()).hasSizeBetween(1, 2);
+    assertThat(receiver.paths()).filteredOn("/v1/logs"::equals).hasSizeBetween(1, 2);
+    assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+    assertThat(pipeline.count(Signal.LOGS, Outcome.ABANDONED)).isEqualTo(1);
+    assertThat(pipeline.pendingItems()).isZero();
   }
 
   @Test
@@ -410,6 +439,327 @@ class ExportPipelineTest {
     assertThat(receiver.logRecords()).hasSize(1);
     assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofMillis(250));
     assertThat(pipeline.count(Signal.LOGS, Outcome.RETRIED)).isEqualTo(1);
+  }
+
+  // ---- issue 9 ----
+
+  @Test
+  void flush_nothingQueuedAndNoMetrics_sendsNoRequestAtAll() {
+    pipeline = pipeline(Map.of());
+
+    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
+
+    assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
+    assertThat(receiver.requestCount()).as("no empty self-metric, no request").isZero();
+  }
+
+  @Test
+  void flush_metricsWithoutDataPoints_areNotSent() {
+    pipeline = pipeline(Map.of());
+    metrics.set(List.of(ImmutableMetricData.createLongSum(RESOURCE, InstrumentationScopeInfo.create("test"),
+        "faas.invocations", "", "{invocation}",
+        ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, List.of()))));
+
+    pipeline.flush(Instant.now().plus(WAIT));
+
+    assertThat(receiver.requestCount()).isZero();
+  }
+
+  @Test
+  void flush_receiverHangsWhileTheWarmUpHangs_breakerOpensAfterThresholdFlushes() throws Exception {
+    pipeline = pipeline(Map.of()); // failure-threshold 3, the default
+    receiver.setMode(Mode.HANG);
+    // As at start-up: the warm-up's empty request hangs (for up to 2 s) while invocations flush.
+    Thread warm = new Thread(() -> pipeline.warmUp(Instant.now().plusSeconds(2)), "test-warm-up");
+    warm.start();
+    PollingWait.await(WAIT, () -> receiver.requestCount() == 1, "the warm-up request should be sent");
+
+    List<FlushResult.Status> statuses = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pipeline.span(span());
+      pipeline.log(TestLogRecordData.builder().setBody("line " + i).setResource(RESOURCE).build());
+      FlushResult r = pipeline.flush(Instant.now().plusMillis(100));
+      statuses.add(r.status());
+      assertThat(pipeline.requestsInFlight()).isZero();
+      if (r.status() == FlushResult.Status.BREAKER_OPEN) {
+        break;
+      }
+    }
+    warm.join(WAIT.toMillis());
+
+    assertThat(statuses).as("three cut flushes, then the breaker").containsExactly(
+        FlushResult.Status.FAILED, FlushResult.Status.FAILED, FlushResult.Status.FAILED,
+        FlushResult.Status.BREAKER_OPEN);
+    assertThat(pipeline.flush(Instant.now().plusMillis(100)).status()).isEqualTo(FlushResult.Status.BREAKER_OPEN);
+  }
+
+  @Test
+  void flush_receiverHangsWhileTheWarmUpHolds_theFirstFlushSendsAndReturnsByItsDeadline() {
+    pipeline = pipeline(Map.of());
+    receiver.setMode(Mode.HANG);
+    Thread warm = new Thread(() -> pipeline.warmUp(Instant.now().plusSeconds(2)), "test-warm-up");
+    warm.start();
+    PollingWait.await(WAIT, () -> receiver.requestCount() == 1, "the warm-up request should be sent");
+    pipeline.span(span());
+    pipeline.log(TestLogRecordData.builder().setBody("first").setResource(RESOURCE).build());
+
+    Instant deadline = Instant.now().plusMillis(250);
+    FlushResult result = pipeline.flush(deadline);
+    Instant returned = Instant.now();
+
+    // A functional bound, not a speed test: the flush does not wait for the warm-up's hanging
+    // request (it cuts it: it carries nothing) and adds no grace of its own past its deadline.
+    assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
+    assertThat(receiver.offeredSpans()).hasSize(1);
+    assertThat(returned).isBefore(deadline.plusMillis(60));
+    assertThat(pipeline.requestsInFlight()).isZero();
+  }
+
+  @Test
+  void flush_metricsExportFailed_waitsForItsNextDueTimeButShutdownStillSendsThem() {
+    pipeline = pipeline(Map.of("otel.metric.export.interval", "60s",
+        "lambda-telemetry.export.retry.max-attempts", "1",
+        "lambda-telemetry.export.breaker.failure-threshold", "100"));
+    receiver.setMode(Mode.STATUS(503, null));
+    metrics.set(List.of(counter("faas.invocations", 1)));
+    pipeline.flush(Instant.now().plus(WAIT));
+    long afterFirst = metricsRequests();
+    metrics.set(List.of(counter("faas.invocations", 2)));
+
+    pipeline.flush(Instant.now().plus(WAIT));
+    pipeline.flush(Instant.now().plus(WAIT));
+    long afterMore = metricsRequests();
+    receiver.setMode(Mode.UP);
+    pipeline.shutdown(Instant.now().plus(WAIT));
+
+    assertThat(afterFirst).isEqualTo(1);
+    assertThat(afterMore).as("not retried at every flush").isEqualTo(1);
+    assertThat(metricNames()).as("SHUTDOWN exports them").contains("faas.invocations");
+    pipeline = null;
+  }
+
+  @Test
+  void flush_answerLostAfterTheRequestWasWritten_retriedOnceThenAbandoned() {
+    List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SpanExporter answerLost = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> batch) {
+        batch.forEach(s -> delivered.add(s.getSpanId()));
+        CompletableResultCode code = new CompletableResultCode();
+        code.failExceptionally(
+            new FailureClass.AnswerLostException(new java.net.SocketException("Connection reset")));
+        return code;
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "100"),
+        Clock.systemUTC(), new ExporterFactory.Exporters(answerLost, null, null));
+    SpanData s = span();
+    pipeline.span(s);
+
+    for (int i = 0; i < 4; i++) {
+      pipeline.flush(Instant.now().plus(WAIT));
+    }
+
+    assertThat(delivered).as("sent, then sent once more, never again").containsExactly(s.getSpanId(), s.getSpanId());
+    assertThat(pipeline.count(Signal.TRACES, Outcome.RETRIED)).isEqualTo(1);
+    assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+    assertThat(pipeline.pendingItems()).isZero();
+  }
+
+  @Test
+  void flush_429WithRetryAfter_noRequestToThatSignalBeforeTheTimeNamed_otherSignalsGo() {
+    OffsetClock clock = new OffsetClock();
+    pipeline = pipeline(Map.of("otel.metrics.exporter", "none"), clock, null);
+    receiver.setMode(Mode.STATUS(429, "1"));
+    SpanData s = span();
+    pipeline.span(s);
+    pipeline.flush(clock.instant().plus(BUDGET)); // 1 s does not fit the budget: kept
+    receiver.setMode(Mode.UP);
+    pipeline.span(span());
+    pipeline.log(TestLogRecordData.builder().setBody("not held").setResource(RESOURCE).build());
+
+    FlushResult held = pipeline.flush(clock.instant().plus(WAIT));
+    long tracesWhileHeld = tracesRequests();
+    clock.advance(Duration.ofMillis(1001));
+    FlushResult after = pipeline.flush(clock.instant().plus(WAIT));
+
+    assertThat(tracesWhileHeld).as("no traces request before the time named").isEqualTo(1);
+    assertThat(held.status()).isEqualTo(FlushResult.Status.HELD_BACK);
+    assertThat(receiver.logRecords()).hasSize(1);
+    assertThat(after.status()).isEqualTo(FlushResult.Status.COMPLETE);
+    assertThat(spans()).hasSize(2).contains(s.getSpanId());
+  }
+
+  @Test
+  void flush_retryAfterOfAnHour_isCappedAtAMinute() {
+    OffsetClock clock = new OffsetClock();
+    pipeline = pipeline(Map.of("otel.metrics.exporter", "none"), clock, null);
+    receiver.setMode(Mode.STATUS(429, "3600"));
+    pipeline.span(span());
+    pipeline.flush(clock.instant().plus(BUDGET));
+    receiver.setMode(Mode.UP);
+
+    clock.advance(Duration.ofSeconds(30));
+    pipeline.flush(clock.instant().plus(WAIT));
+    long after30s = tracesRequests();
+    clock.advance(Duration.ofSeconds(31));
+    pipeline.flush(clock.instant().plus(WAIT));
+
+    assertThat(after30s).isEqualTo(1);
+    assertThat(receiver.spans()).hasSize(1);
+  }
+
+  @Test
+  void flush_selfMetricGoesOutUnderTheResourceOfTheMoment() {
+    AtomicReference<Resource> current = new AtomicReference<>(RESOURCE);
+    Map<String, String> props = baseProps(Map.of("otel.metric.export.interval", "1"));
+    pipeline = new ExportPipeline(TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)),
+        current::get, metrics::get);
+    pipeline.span(span());
+    pipeline.flush(Instant.now().plus(WAIT));
+    Resource later = RESOURCE.merge(Resource.create(Attributes.of(
+        io.opentelemetry.api.common.AttributeKey.stringKey("faas.instance"), "i-1")));
+    current.set(later);
+    pipeline.span(span());
+
+    pipeline.flush(Instant.now().plus(WAIT));
+
+    List<io.opentelemetry.proto.metrics.v1.ResourceMetrics> self = receiver.resourceMetrics().stream()
+        .filter(rm -> rm.getScopeMetricsList().stream().anyMatch(sm -> sm.getMetricsList().stream()
+            .anyMatch(m -> m.getName().equals(ExportCounters.METRIC_NAME))))
+        .toList();
+    assertThat(self).hasSize(2);
+    assertThat(self.get(1).getResource().getAttributesList())
+        .anySatisfy(a -> assertThat(a.getKey()).isEqualTo("faas.instance"));
+  }
+
+  @Test
+  void debugLines_fedBackAsLogRecords_stopOnceTheirOwnExportIsDone() {
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.lambdatelemetry.otel.export");
+    java.util.logging.Level level = jul.getLevel();
+    java.util.logging.Handler feedBack = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (pipeline != null) { // as the Telemetry API would: every line of ours comes back
+          pipeline.log(TestLogRecordData.builder().setBody(String.valueOf(r.getMessage()))
+              .setResource(RESOURCE).build());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    feedBack.setLevel(java.util.logging.Level.ALL);
+    jul.setLevel(java.util.logging.Level.FINE);
+    jul.addHandler(feedBack);
+    try {
+      pipeline = pipeline(Map.of());
+      assertThat(org.jboss.logging.Logger.getLogger("dev.lambdatelemetry.otel.export").isDebugEnabled())
+          .as("DEBUG on for the test").isTrue();
+      pipeline.span(span());
+      pipeline.flush(Instant.now().plus(WAIT));
+
+      List<Integer> exported = new ArrayList<>();
+      for (int i = 0; i < 8; i++) { // idle flushes, as the background ones every second
+        pipeline.flush(Instant.now().plus(WAIT));
+        exported.add(receiver.logRecords().size());
+      }
+
+      assertThat(exported.get(exported.size() - 1)).as("stops growing: %s", exported)
+          .isEqualTo(exported.get(3));
+      assertThat(pipeline.pendingItems()).isZero();
+    } finally {
+      jul.removeHandler(feedBack);
+      jul.setLevel(level);
+    }
+  }
+
+  @Test
+  void shutdown_signalStillHeldBackByRetryAfter_sendsNothingToItAndCountsItsItemsDropped() {
+    OffsetClock clock = new OffsetClock();
+    pipeline = pipeline(Map.of("otel.metrics.exporter", "none",
+        "lambda-telemetry.export.queue.max-spans", "2"), clock, null);
+    receiver.setMode(Mode.STATUS(429, "30"));
+    pipeline.span(span());
+    pipeline.flush(clock.instant().plus(BUDGET));
+    receiver.setMode(Mode.UP);
+    for (int i = 0; i < 3; i++) {
+      pipeline.span(span()); // held back: still queued, within the queue's bound
+    }
+
+    pipeline.shutdown(clock.instant().plus(WAIT));
+
+    assertThat(tracesRequests()).as("no request before the time named, even at SHUTDOWN").isEqualTo(1);
+    assertThat(pipeline.count(Signal.TRACES, Outcome.DROPPED)).as("2 over the bound, 2 at shutdown")
+        .isEqualTo(4);
+    pipeline = null;
+  }
+
+  /** The wall clock moved by hand: time named by Retry-After passes without waiting for it. */
+  private static final class OffsetClock extends Clock {
+    private volatile Duration offset = Duration.ZERO;
+
+    void advance(Duration d) {
+      offset = offset.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.now().plus(offset);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  private long metricsRequests() {
+    return receiver.paths().stream().filter("/v1/metrics"::equals).count();
+  }
+
+  private long tracesRequests() {
+    return receiver.paths().stream().filter("/v1/traces"::equals).count();
+  }
+
+  private List<String> spans() {
+    return spanIds();
+  }
+
+  private Map<String, String> baseProps(Map<String, String> extra) {
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.exporter.otlp.endpoint", receiver.endpoint());
+    props.put("lambda-telemetry.export.retry.initial-backoff", "PT0.005S");
+    props.putAll(extra);
+    return props;
+  }
+
+  /** With {@code clock}, and {@code exporters} instead of those the settings name when not null. */
+  private ExportPipeline pipeline(Map<String, String> extra, Clock clock, ExporterFactory.Exporters exporters) {
+    Map<String, String> props = baseProps(extra);
+    OtelSettings otel = OtelSettings.from(TestConfigs.otel(props));
+    return new ExportPipeline(TestConfigs.export(props), otel, () -> RESOURCE, metrics::get, clock,
+        new java.util.SplittableRandom(7),
+        (inFlight, executor) -> exporters != null ? exporters
+            : ExporterFactory.create(otel, inFlight, executor, System.out));
   }
 
   private ExportPipeline pipeline(Map<String, String> extra) {
