@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The one small Vert.x instance behind a pipeline's gRPC senders: created when the first gRPC sender is,
@@ -23,6 +25,8 @@ final class GrpcTransport {
 
   private Vertx vertx;
   private int clients;
+  /** Each open client's options, to open its replacement with ({@link #renew}). */
+  private final Map<HttpClient, HttpClientOptions> optionsOf = new IdentityHashMap<>();
 
   /** An HTTP/2 client for one signal's endpoint and TLS settings. */
   synchronized HttpClient client(Target target, GrpcSenderConfig config) {
@@ -61,11 +65,29 @@ final class GrpcTransport {
                 .setCertPath(target.clientCertificate().get().toString()));
       }
     }
-    return vertx.createHttpClient(options);
+    HttpClient client = vertx.createHttpClient(options);
+    optionsOf.put(client, options);
+    return client;
+  }
+
+  /**
+   * A new client with the options of {@code used}, which is closed, with its connections (those still
+   * connecting too): what a call that got no answer leaves behind is dropped, not reused.
+   */
+  synchronized HttpClient renew(HttpClient used) {
+    HttpClientOptions same = optionsOf.remove(used);
+    if (same == null || vertx == null) {
+      return used; // released meanwhile: nothing to renew
+    }
+    used.close();
+    HttpClient fresh = vertx.createHttpClient(same);
+    optionsOf.put(fresh, same);
+    return fresh;
   }
 
   /** Closes {@code client}, and Vert.x with the last one. */
   synchronized void release(HttpClient client) {
+    optionsOf.remove(client);
     client.close();
     if (clients > 0 && --clients == 0 && vertx != null) {
       vertx.close();
