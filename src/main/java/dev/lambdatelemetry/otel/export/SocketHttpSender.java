@@ -69,6 +69,12 @@ final class SocketHttpSender implements HttpSender {
   static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
   /** Idle connections kept at most (one per signal sending in parallel). */
   private static final int MAX_IDLE_CONNECTIONS = 2;
+  /**
+   * The most of an answer's body that is read: an OTLP answer is an empty Export*ServiceResponse, or a
+   * short partial_success or Status message. Past it the answer is cut and its connection closed, so a
+   * collector (or a proxy, or anything else on the port) that answers endlessly costs 64 KiB, not the heap.
+   */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
   /** How long a failed write waits for the answer the collector may have sent before closing. */
   private static final int EARLY_ANSWER_WAIT_MS = 50;
 
@@ -162,7 +168,9 @@ final class SocketHttpSender implements HttpSender {
     } else if (failure != null) {
       onError.accept(failure);
     } else if (response.status() >= 200 && response.status() < 300) {
-      onResponse.accept(new Response(response.status(), response.body()));
+      // A success whose body was cut is still a success: only its (partial_success) detail is lost,
+      // and half a protobuf message would say nothing true.
+      onResponse.accept(new Response(response.status(), response.truncated() ? new byte[0] : response.body()));
     } else {
       // Reported as an error, not a response: OTel's HttpResponse has no headers, and the pipeline
       // needs Retry-After (and must not depend on the exporter's internal exception types).
@@ -243,7 +251,7 @@ final class SocketHttpSender implements HttpSender {
         }
         return early;
       }
-      Http1.Response r = Http1.read(c.in);
+      Http1.Response r = Http1.readCapped(c.in, MAX_ANSWER_BYTES);
       keep = r.keepAlive() && c.in.available() == 0; // bytes beyond the answer: out of step
       return r;
     } finally {
@@ -265,7 +273,7 @@ final class SocketHttpSender implements HttpSender {
     }
     try {
       c.socket.setSoTimeout((int) waitMillis); // per read: a trickling answer is cut by the flush
-      return Http1.read(c.in);
+      return Http1.readCapped(c.in, MAX_ANSWER_BYTES);
     } catch (IOException | RuntimeException e) {
       return null;
     }
