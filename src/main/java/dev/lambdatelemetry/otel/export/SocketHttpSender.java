@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -86,6 +87,8 @@ final class SocketHttpSender implements HttpSender {
   private final String hostHeader;
   private final String path;
   private final boolean tls;
+  /** The forward proxy requests go through, or null: direct. */
+  private final ProxySettings.Proxy proxy;
   private final Deque<Connection> idle = new ArrayDeque<>();
   private final long checkAfterIdleNanos;
   private boolean shutDown;
@@ -97,6 +100,16 @@ final class SocketHttpSender implements HttpSender {
   /** With another idleness after which a kept-alive connection is checked (tests: zero, always). */
   SocketHttpSender(
       HttpSenderConfig config, InFlight inFlight, Executor executor, Duration checkAfterIdle) {
+    this(config, inFlight, executor, checkAfterIdle, ProxySettings.fromEnvironment());
+  }
+
+  /** With other proxy settings than the environment's (tests). */
+  SocketHttpSender(
+      HttpSenderConfig config,
+      InFlight inFlight,
+      Executor executor,
+      Duration checkAfterIdle,
+      ProxySettings proxies) {
     this.checkAfterIdleNanos = checkAfterIdle.toNanos();
     this.config = config;
     this.inFlight = inFlight;
@@ -115,7 +128,11 @@ final class SocketHttpSender implements HttpSender {
     String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     this.hostHeader = endpoint.getPort() > 0 ? bracketed + ":" + port : bracketed;
     String p = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
-    this.path = endpoint.getRawQuery() == null ? p : p + "?" + endpoint.getRawQuery();
+    this.proxy = proxies.select(tls, host, port).orElse(null);
+    String origin = endpoint.getRawQuery() == null ? p : p + "?" + endpoint.getRawQuery();
+    // Through a proxy, a plain request names its target in absolute form; a TLS one goes through a
+    // CONNECT tunnel, inside which it is an ordinary request to the collector.
+    this.path = proxy != null && !tls ? "http://" + hostHeader + origin : origin;
   }
 
   @Override
@@ -231,6 +248,9 @@ final class SocketHttpSender implements HttpSender {
       if (extra != null) {
         extra.forEach((k, values) -> values.forEach(v -> headers.add(Map.entry(k, v))));
       }
+      if (proxy != null && !tls) {
+        proxy.authorization().ifPresent(a -> headers.add(Map.entry("Proxy-Authorization", a)));
+      }
       try {
         OutputStream out = c.socket.getOutputStream();
         out.write(Http1.head("POST", hostHeader, path, headers, body.length, true));
@@ -286,12 +306,28 @@ final class SocketHttpSender implements HttpSender {
     try {
       socket.setTcpNoDelay(true);
       try {
-        socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis(deadlineNanos));
+        // Through a proxy, the collector's name is resolved by the proxy, not here: in a VPC whose
+        // only way out is the proxy, it may not resolve here at all.
+        InetSocketAddress to = proxy == null
+            ? new InetSocketAddress(host, port)
+            : new InetSocketAddress(proxy.host(), proxy.port());
+        socket.connect(to, connectTimeoutMillis(deadlineNanos));
       } catch (SocketTimeoutException e) {
         throw connectFailure("no answer to connect", e); // the collector saw nothing: retryable
+      } catch (IOException e) {
+        if (proxy == null || exchange.isCancelled()) {
+          throw e;
+        }
+        ConnectException unreachable = new ConnectException(
+            "cannot connect to the " + proxy + ": " + e.getClass().getSimpleName());
+        unreachable.initCause(e);
+        throw unreachable;
       }
       if (!tls) {
         return c.ready(socket);
+      }
+      if (proxy != null) {
+        tunnel(socket, deadlineNanos);
       }
       SSLSocketFactory factory = config.getSslContext() != null
           ? config.getSslContext().getSocketFactory()
@@ -329,8 +365,48 @@ final class SocketHttpSender implements HttpSender {
     }
   }
 
+  /**
+   * Asks the proxy for a tunnel to the collector ({@code CONNECT host:port}). A refusal is reported as
+   * a {@link StatusException} with the proxy's status, classified as a collector's would be (407 or 403:
+   * rejected; 502, 503, 504: retryable), its message naming the proxy and never its credentials.
+   */
+  private void tunnel(Socket socket, long deadlineNanos) throws IOException {
+    String target = hostHeaderWithPort();
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    proxy.authorization().ifPresent(a -> headers.add(Map.entry("Proxy-Authorization", a)));
+    StringBuilder head = new StringBuilder(128)
+        .append("CONNECT ").append(target).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(target).append("\r\n");
+    for (Map.Entry<String, String> h : headers) {
+      head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    head.append("\r\n");
+    socket.setSoTimeout(remainingMillis(deadlineNanos));
+    OutputStream out = socket.getOutputStream();
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    Http1.Response answer;
+    try {
+      // Unbuffered: nothing after the answer's head may be taken from the tunnel.
+      answer = Http1.readHead(socket.getInputStream());
+    } catch (SocketTimeoutException e) {
+      throw connectFailure("no answer to CONNECT from the " + proxy, e);
+    }
+    if (answer.status() / 100 != 2) {
+      throw new StatusException(answer.status(), Optional.ofNullable(answer.header("Retry-After")),
+          "HTTP " + answer.status() + " from the " + proxy + " to CONNECT " + target);
+    }
+  }
+
+  /** {@code host:port} of the collector, the port always given (the form CONNECT takes). */
+  private String hostHeaderWithPort() {
+    String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    return bracketed + ":" + port;
+  }
+
   private ConnectException connectFailure(String what, IOException cause) {
-    ConnectException e = new ConnectException(what + " from " + host + ":" + port);
+    ConnectException e = new ConnectException(what + " from " + host + ":" + port
+        + (proxy == null ? "" : " (through the " + proxy + ")"));
     e.initCause(cause);
     return e;
   }
@@ -519,7 +595,11 @@ final class SocketHttpSender implements HttpSender {
     private final transient Optional<String> retryAfter;
 
     StatusException(int status, Optional<String> retryAfter) {
-      super("HTTP " + status);
+      this(status, retryAfter, "HTTP " + status);
+    }
+
+    StatusException(int status, Optional<String> retryAfter, String message) {
+      super(message);
       this.status = status;
       this.retryAfter = retryAfter;
     }

@@ -99,9 +99,23 @@ public final class Http1 {
     return read(in, maxBody, true);
   }
 
+  /**
+   * Reads the head of an answer (status line and headers, after any interim 1xx) and nothing of a
+   * body: for the answer to {@code CONNECT}, after which the connection carries the tunnel (a 2xx has no
+   * body by definition), or is closed. Reads byte by byte, so that nothing beyond the head is taken
+   * from {@code in}.
+   */
+  public static Response readHead(InputStream in) throws IOException {
+    return read(in, 0, true, true);
+  }
+
   private static Response read(InputStream in, int maxBody, boolean cut) throws IOException {
+    return read(in, maxBody, cut, false);
+  }
+
+  private static Response read(InputStream in, int maxBody, boolean cut, boolean headOnly) throws IOException {
     while (true) {
-      Response r = readOne(in, maxBody, cut);
+      Response r = readOne(in, maxBody, cut, headOnly);
       // 1xx are interim answers (100 Continue, 103 Early Hints): a client must accept them even
       // unasked and read on to the final one, or the connection falls out of step. (101 switches
       // protocols: we never ask for it, and there is no HTTP after it.)
@@ -116,7 +130,8 @@ public final class Http1 {
     static final Body EMPTY = new Body(new byte[0], false);
   }
 
-  private static Response readOne(InputStream in, int maxBody, boolean cut) throws IOException {
+  private static Response readOne(InputStream in, int maxBody, boolean cut, boolean headOnly)
+      throws IOException {
     String statusLine = line(in);
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -139,6 +154,9 @@ public final class Http1 {
       if (colon > 0) {
         headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
       }
+    }
+    if (headOnly) {
+      return new Response(status, headers, new byte[0], false, false);
     }
     Body body;
     String length = headers.get("content-length");

@@ -108,6 +108,19 @@ class Http1Test {
   }
 
   @Test
+  void readHeadTakesTheAnswersHeadAndNothingAfterIt() throws IOException {
+    String head = "HTTP/1.1 200 Connection established\r\nX-Proxy: p\r\n\r\n";
+    CountingInput in = new CountingInput(head + "\u0016\u0003\u0001tunnelled bytes");
+
+    Http1.Response r = Http1.readHead(in);
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.header("x-proxy")).isEqualTo("p");
+    assertThat(r.body()).isEmpty();
+    assertThat(in.consumed).isEqualTo(head.length());
+  }
+
+  @Test
   void theUncappedReadStillRefusesAnOversizeBody() {
     assertThatThrownBy(() -> Http1.read(in("HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n")))
         .isInstanceOf(IOException.class)
