@@ -10,6 +10,9 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,8 +26,20 @@ final class GrpcTransport {
   /** One HTTP/2 connection per endpoint is plenty: calls are multiplexed on it. */
   private static final int CONNECTIONS_PER_ENDPOINT = 1;
 
+  private final ProxySettings proxies;
   private Vertx vertx;
   private int clients;
+  /** The tunnel each client connects through, for h2c endpoints behind a proxy. */
+  private final Map<HttpClient, GrpcTunnel> tunnelOf = new IdentityHashMap<>();
+
+  GrpcTransport() {
+    this(ProxySettings.fromEnvironment());
+  }
+
+  /** With other proxy settings than the environment's (tests). */
+  GrpcTransport(ProxySettings proxies) {
+    this.proxies = proxies;
+  }
   /** Each open client's options, to open its replacement with ({@link #renew}). */
   private final Map<HttpClient, HttpClientOptions> optionsOf = new IdentityHashMap<>();
 
@@ -53,7 +68,22 @@ final class GrpcTransport {
             .setHttp2MaxPoolSize(CONNECTIONS_PER_ENDPOINT)
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
             .setDecompressionSupported(false);
-    if ("https".equals(config.getEndpoint().getScheme().toLowerCase(Locale.ROOT))) {
+    boolean tls = "https".equals(config.getEndpoint().getScheme().toLowerCase(Locale.ROOT));
+    ProxySettings.Proxy proxy = proxies.forEndpoint(config.getEndpoint()).orElse(null);
+    GrpcTunnel tunnel = null;
+    if (proxy != null && tls) {
+      // TLS goes through CONNECT (Netty's proxy handler); SNI and the host name check are the collector's.
+      options.setProxyOptions(GrpcTunnel.options(proxy));
+    } else if (proxy != null) {
+      URI endpoint = config.getEndpoint();
+      try {
+        tunnel = GrpcTunnel.open(vertx, proxy, endpoint.getHost(), endpoint.getPort() > 0 ? endpoint.getPort() : 80,
+            options.getConnectTimeout());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (tls) {
       options.setSsl(true).setUseAlpn(true);
       if (config.getTrustManager() != null) {
         options.setTrustOptions(TrustOptions.wrap(config.getTrustManager()));
@@ -67,7 +97,19 @@ final class GrpcTransport {
     }
     HttpClient client = vertx.createHttpClient(options);
     optionsOf.put(client, options);
+    if (tunnel != null) {
+      tunnelOf.put(client, tunnel);
+    }
     return client;
+  }
+
+  /**
+   * Where {@code client}'s requests must connect instead of the endpoint's address (a tunnel through
+   * the proxy), or null: the endpoint itself.
+   */
+  synchronized io.vertx.core.net.SocketAddress server(HttpClient client) {
+    GrpcTunnel tunnel = tunnelOf.get(client);
+    return tunnel == null ? null : tunnel.address();
   }
 
   /**
@@ -82,6 +124,10 @@ final class GrpcTransport {
     used.close();
     HttpClient fresh = vertx.createHttpClient(same);
     optionsOf.put(fresh, same);
+    GrpcTunnel tunnel = tunnelOf.remove(used);
+    if (tunnel != null) {
+      tunnelOf.put(fresh, tunnel); // the same listener: closing the old client closed its connections
+    }
     return fresh;
   }
 
@@ -89,6 +135,10 @@ final class GrpcTransport {
   synchronized void release(HttpClient client) {
     optionsOf.remove(client);
     client.close();
+    GrpcTunnel tunnel = tunnelOf.remove(client);
+    if (tunnel != null) {
+      tunnel.close();
+    }
     if (clients > 0 && --clients == 0 && vertx != null) {
       vertx.close();
       vertx = null;

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -67,6 +68,8 @@ final class VertxGrpcSender implements GrpcSender {
   private final InFlight inFlight;
   private final GrpcTransport transport;
   private final String uri;
+  /** Where to connect instead of the endpoint (a tunnel through a proxy), or null. */
+  private final SocketAddress server;
   /** The client calls start on; replaced when a call ends without an answer ({@link #retire}). */
   private volatile HttpClient client;
   private boolean shutDown;
@@ -77,6 +80,7 @@ final class VertxGrpcSender implements GrpcSender {
     this.transport = transport;
     this.client = client;
     this.uri = methodUri(config.getEndpoint(), config.getFullMethodName());
+    this.server = transport.server(client);
   }
 
   /** {@code endpoint} (any path kept) + {@code /package.Service/Method}. */
@@ -120,6 +124,9 @@ final class VertxGrpcSender implements GrpcSender {
             // Bounds the wait for a connection from the pool (not only the TCP connect): without it, a
             // call waits as long as the collector takes to answer the HTTP/2 preface, perhaps for ever.
             .setConnectTimeout(timeoutMillis);
+    if (server != null) {
+      options.setServer(server); // the request still names the collector (:authority)
+    }
     if (config.getCompressor() != null) {
       options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
     }
