@@ -58,6 +58,13 @@ final class VertxGrpcSender implements GrpcSender {
   /** gRPC's wire format: 1 byte compressed flag, 4 bytes big-endian length, then the message. */
   private static final int FRAME_HEADER = 5;
 
+  /**
+   * The most of an answer's body that is kept: an OTLP answer is an empty Export*ServiceResponse, or a
+   * short partial_success. Past it the body is read and dropped (the status comes after it, in the
+   * trailers), so an endless or huge answer costs 64 KiB of heap, and the call's deadline ends it.
+   */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   /** HTTP/2 CANCEL error code, for RST_STREAM. */
   private static final long HTTP2_CANCEL = 0x8;
 
@@ -214,18 +221,24 @@ final class VertxGrpcSender implements GrpcSender {
     }
   }
 
+  /**
+   * Reads the answer, keeping at most {@link #MAX_ANSWER_BYTES} of its body; the rest is read and
+   * dropped, since the status comes after it, in the trailers. Handlers run on the client's event loop.
+   */
   private static void read(HttpClientResponse response, CompletableFuture<GrpcResponse> call) {
-    response
-        .body()
-        .onComplete(
-            read -> {
-              if (read.failed()) {
-                call.completeExceptionally(read.cause());
-                return;
-              }
-              call.complete(answer(response.statusCode(), response.headers(), response.trailers(),
-                  read.result()));
-            });
+    Buffer kept = Buffer.buffer();
+    boolean[] cut = {false};
+    response.handler(chunk -> {
+      if (!cut[0] && kept.length() + chunk.length() <= MAX_ANSWER_BYTES) {
+        kept.appendBuffer(chunk);
+      } else {
+        cut[0] = true;
+      }
+    });
+    response.exceptionHandler(call::completeExceptionally);
+    // A cut body is no message: half a protobuf would say nothing true.
+    response.endHandler(end -> call.complete(answer(response.statusCode(), response.headers(),
+        response.trailers(), cut[0] ? null : kept)));
   }
 
   /** The gRPC status of a finished call: trailers, or headers for a trailers-only answer. */
