@@ -11,17 +11,19 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The one small Vert.x instance behind a pipeline's gRPC senders: created when the first gRPC sender is,
  * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC.
  */
 final class GrpcTransport {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.export");
 
   /** One HTTP/2 connection per endpoint is plenty: calls are multiplexed on it. */
   private static final int CONNECTIONS_PER_ENDPOINT = 1;
@@ -80,7 +82,9 @@ final class GrpcTransport {
         tunnel = GrpcTunnel.open(vertx, proxy, endpoint.getHost(), endpoint.getPort() > 0 ? endpoint.getPort() : 80,
             options.getConnectTimeout());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        // Not a reason to fail the extension's start: without the tunnel the calls go direct, and
+        // fail (counted, retried) if the collector is only reachable through the proxy.
+        LOG.warnf("cannot open the tunnel through the %s for the gRPC endpoint: %s", proxy, e.getMessage());
       }
     }
     if (tls) {

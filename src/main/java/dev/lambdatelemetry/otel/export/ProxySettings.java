@@ -98,6 +98,9 @@ final class ProxySettings {
       System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
       s = of(System.getenv(), properties);
       environment = s;
+      if (s != NONE) {
+        LOG.debugf("OTLP exports honour %s", s); // no credentials in it
+      }
     }
     return s;
   }
@@ -344,8 +347,17 @@ final class ProxySettings {
     if (!v4 && !v6) {
       return null;
     }
-    if (v4 && host.split("\\.", -1).length != 4) {
-      return null;
+    if (v4) {
+      // Only a well-formed dotted quad: anything else would make getByName look the name up in DNS.
+      String[] parts = host.split("\\.", -1);
+      if (parts.length != 4) {
+        return null;
+      }
+      for (String part : parts) {
+        if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+          return null;
+        }
+      }
     }
     try {
       return InetAddress.getByName(host).getAddress(); // a literal: parsed, not looked up

@@ -82,6 +82,15 @@ class ProxySettingsTest {
   }
 
   @Test
+  void onlyWellFormedAddressesAreLiteralsSoNoNameIsEverLookedUp() {
+    assertThat(ProxySettings.literal("10.1.2.3")).containsExactly(10, 1, 2, 3);
+    assertThat(ProxySettings.literal("fd12::1")).hasSize(16);
+    assertThat(ProxySettings.literal("999.0.0.1")).isNull();
+    assertThat(ProxySettings.literal("10.0.0")).isNull();
+    assertThat(ProxySettings.literal("collector.example.com")).isNull();
+  }
+
+  @Test
   void noProxyLowerCaseWins() {
     Map<String, String> env = Map.of("HTTPS_PROXY", "p:1", "NO_PROXY", "a.example.com", "no_proxy", "b.example.com");
 
