@@ -19,7 +19,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The one small Vert.x instance behind a pipeline's gRPC senders: created when the first gRPC sender is,
- * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC.
+ * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC. Endpoints behind
+ * the environment's proxy ({@link ProxySettings}) are reached through a {@code CONNECT} tunnel: Vert.x's
+ * own for TLS, a {@link GrpcTunnel} for h2c.
  */
 final class GrpcTransport {
 
@@ -31,6 +33,8 @@ final class GrpcTransport {
   private final ProxySettings proxies;
   private Vertx vertx;
   private int clients;
+  /** Each open client's options, to open its replacement with ({@link #renew}). */
+  private final Map<HttpClient, HttpClientOptions> optionsOf = new IdentityHashMap<>();
   /** The tunnel each client connects through, for h2c endpoints behind a proxy. */
   private final Map<HttpClient, GrpcTunnel> tunnelOf = new IdentityHashMap<>();
 
@@ -42,8 +46,6 @@ final class GrpcTransport {
   GrpcTransport(ProxySettings proxies) {
     this.proxies = proxies;
   }
-  /** Each open client's options, to open its replacement with ({@link #renew}). */
-  private final Map<HttpClient, HttpClientOptions> optionsOf = new IdentityHashMap<>();
 
   /** An HTTP/2 client for one signal's endpoint and TLS settings. */
   synchronized HttpClient client(Target target, GrpcSenderConfig config) {
