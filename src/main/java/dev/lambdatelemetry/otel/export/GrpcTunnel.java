@@ -42,12 +42,18 @@ final class GrpcTunnel {
     NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0));
     server.connectHandler(in -> {
       in.pause(); // until the tunnel is up: nothing read is lost
+      boolean[] closed = {false}; // both handlers run on the one event loop
+      in.closeHandler(v -> closed[0] = true);
       client.connect(port, host).onComplete(tunnel -> {
         if (tunnel.failed()) {
           in.close(); // the HTTP/2 client sees the connection closed: retryable, as a refused connect
           return;
         }
         NetSocket out = tunnel.result();
+        if (closed[0]) {
+          out.close(); // the call was given up while the proxy was answering: nothing to carry
+          return;
+        }
         in.pipeTo(out); // each side's end closes the other
         out.pipeTo(in);
       });
