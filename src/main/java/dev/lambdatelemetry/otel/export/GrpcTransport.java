@@ -10,19 +10,42 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.TrustOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * The one small Vert.x instance behind a pipeline's gRPC senders: created when the first gRPC sender is,
- * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC.
+ * closed when the last one shuts down. Nothing of it exists when no signal uses gRPC. Endpoints behind
+ * the environment's proxy ({@link ProxySettings}) are reached through a {@code CONNECT} tunnel: Vert.x's
+ * own for TLS, a {@link GrpcTunnel} for h2c.
  */
 final class GrpcTransport {
+
+  private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.export");
 
   /** One HTTP/2 connection per endpoint is plenty: calls are multiplexed on it. */
   private static final int CONNECTIONS_PER_ENDPOINT = 1;
 
+  private final ProxySettings proxies;
   private Vertx vertx;
   private int clients;
+  /** Each open client's options, to open its replacement with ({@link #renew}). */
+  private final Map<HttpClient, HttpClientOptions> optionsOf = new IdentityHashMap<>();
+  /** The tunnel each client connects through, for h2c endpoints behind a proxy. */
+  private final Map<HttpClient, GrpcTunnel> tunnelOf = new IdentityHashMap<>();
+
+  GrpcTransport() {
+    this(ProxySettings.fromEnvironment());
+  }
+
+  /** With other proxy settings than the environment's (tests). */
+  GrpcTransport(ProxySettings proxies) {
+    this.proxies = proxies;
+  }
 
   /** An HTTP/2 client for one signal's endpoint and TLS settings. */
   synchronized HttpClient client(Target target, GrpcSenderConfig config) {
@@ -49,7 +72,24 @@ final class GrpcTransport {
             .setHttp2MaxPoolSize(CONNECTIONS_PER_ENDPOINT)
             .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.getConnectTimeout().toMillis()))
             .setDecompressionSupported(false);
-    if ("https".equals(config.getEndpoint().getScheme().toLowerCase(Locale.ROOT))) {
+    boolean tls = "https".equals(config.getEndpoint().getScheme().toLowerCase(Locale.ROOT));
+    ProxySettings.Proxy proxy = proxies.forEndpoint(config.getEndpoint()).orElse(null);
+    GrpcTunnel tunnel = null;
+    if (proxy != null && tls) {
+      // TLS goes through CONNECT (Netty's proxy handler); SNI and the host name check are the collector's.
+      options.setProxyOptions(GrpcTunnel.options(proxy));
+    } else if (proxy != null) {
+      URI endpoint = config.getEndpoint();
+      try {
+        tunnel = GrpcTunnel.open(vertx, proxy, endpoint.getHost(), endpoint.getPort() > 0 ? endpoint.getPort() : 80,
+            options.getConnectTimeout());
+      } catch (IOException e) {
+        // Not a reason to fail the extension's start: without the tunnel the calls go direct, and
+        // fail (counted, retried) if the collector is only reachable through the proxy.
+        LOG.warnf("cannot open the tunnel through the %s for the gRPC endpoint: %s", proxy, e.getMessage());
+      }
+    }
+    if (tls) {
       options.setSsl(true).setUseAlpn(true);
       if (config.getTrustManager() != null) {
         options.setTrustOptions(TrustOptions.wrap(config.getTrustManager()));
@@ -61,12 +101,50 @@ final class GrpcTransport {
                 .setCertPath(target.clientCertificate().get().toString()));
       }
     }
-    return vertx.createHttpClient(options);
+    HttpClient client = vertx.createHttpClient(options);
+    optionsOf.put(client, options);
+    if (tunnel != null) {
+      tunnelOf.put(client, tunnel);
+    }
+    return client;
+  }
+
+  /**
+   * Where {@code client}'s requests must connect instead of the endpoint's address (a tunnel through
+   * the proxy), or null: the endpoint itself.
+   */
+  synchronized io.vertx.core.net.SocketAddress server(HttpClient client) {
+    GrpcTunnel tunnel = tunnelOf.get(client);
+    return tunnel == null ? null : tunnel.address();
+  }
+
+  /**
+   * A new client with the options of {@code used}, which is closed, with its connections (those still
+   * connecting too): what a call that got no answer leaves behind is dropped, not reused.
+   */
+  synchronized HttpClient renew(HttpClient used) {
+    HttpClientOptions same = optionsOf.remove(used);
+    if (same == null || vertx == null) {
+      return used; // released meanwhile: nothing to renew
+    }
+    used.close();
+    HttpClient fresh = vertx.createHttpClient(same);
+    optionsOf.put(fresh, same);
+    GrpcTunnel tunnel = tunnelOf.remove(used);
+    if (tunnel != null) {
+      tunnelOf.put(fresh, tunnel); // the same listener: closing the old client closed its connections
+    }
+    return fresh;
   }
 
   /** Closes {@code client}, and Vert.x with the last one. */
   synchronized void release(HttpClient client) {
+    optionsOf.remove(client);
     client.close();
+    GrpcTunnel tunnel = tunnelOf.remove(client);
+    if (tunnel != null) {
+      tunnel.close();
+    }
     if (clients > 0 && --clients == 0 && vertx != null) {
       vertx.close();
       vertx = null;

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -69,6 +70,12 @@ final class SocketHttpSender implements HttpSender {
   static final Duration CHECK_AFTER_IDLE = Duration.ofSeconds(1);
   /** Idle connections kept at most (one per signal sending in parallel). */
   private static final int MAX_IDLE_CONNECTIONS = 2;
+  /**
+   * The most of an answer's body that is read: an OTLP answer is an empty Export*ServiceResponse, or a
+   * short partial_success or Status message. Past it the answer is cut and its connection closed, so a
+   * collector (or a proxy, or anything else on the port) that answers endlessly costs 64 KiB, not the heap.
+   */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
   /** How long a failed write waits for the answer the collector may have sent before closing. */
   private static final int EARLY_ANSWER_WAIT_MS = 50;
 
@@ -80,6 +87,8 @@ final class SocketHttpSender implements HttpSender {
   private final String hostHeader;
   private final String path;
   private final boolean tls;
+  /** The forward proxy requests go through, or null: direct. */
+  private final ProxySettings.Proxy proxy;
   private final Deque<Connection> idle = new ArrayDeque<>();
   private final long checkAfterIdleNanos;
   private boolean shutDown;
@@ -91,6 +100,16 @@ final class SocketHttpSender implements HttpSender {
   /** With another idleness after which a kept-alive connection is checked (tests: zero, always). */
   SocketHttpSender(
       HttpSenderConfig config, InFlight inFlight, Executor executor, Duration checkAfterIdle) {
+    this(config, inFlight, executor, checkAfterIdle, ProxySettings.fromEnvironment());
+  }
+
+  /** With other proxy settings than the environment's (tests). */
+  SocketHttpSender(
+      HttpSenderConfig config,
+      InFlight inFlight,
+      Executor executor,
+      Duration checkAfterIdle,
+      ProxySettings proxies) {
     this.checkAfterIdleNanos = checkAfterIdle.toNanos();
     this.config = config;
     this.inFlight = inFlight;
@@ -109,7 +128,11 @@ final class SocketHttpSender implements HttpSender {
     String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     this.hostHeader = endpoint.getPort() > 0 ? bracketed + ":" + port : bracketed;
     String p = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
-    this.path = endpoint.getRawQuery() == null ? p : p + "?" + endpoint.getRawQuery();
+    this.proxy = proxies.select(tls, host, port).orElse(null);
+    String origin = endpoint.getRawQuery() == null ? p : p + "?" + endpoint.getRawQuery();
+    // Through a proxy, a plain request names its target in absolute form; a TLS one goes through a
+    // CONNECT tunnel, inside which it is an ordinary request to the collector.
+    this.path = proxy != null && !tls ? "http://" + hostHeader + origin : origin;
   }
 
   @Override
@@ -162,7 +185,9 @@ final class SocketHttpSender implements HttpSender {
     } else if (failure != null) {
       onError.accept(failure);
     } else if (response.status() >= 200 && response.status() < 300) {
-      onResponse.accept(new Response(response.status(), response.body()));
+      // A success whose body was cut is still a success: only its (partial_success) detail is lost,
+      // and half a protobuf message would say nothing true.
+      onResponse.accept(new Response(response.status(), response.truncated() ? new byte[0] : response.body()));
     } else {
       // Reported as an error, not a response: OTel's HttpResponse has no headers, and the pipeline
       // needs Retry-After (and must not depend on the exporter's internal exception types).
@@ -223,6 +248,9 @@ final class SocketHttpSender implements HttpSender {
       if (extra != null) {
         extra.forEach((k, values) -> values.forEach(v -> headers.add(Map.entry(k, v))));
       }
+      if (proxy != null && !tls) {
+        proxy.authorization().ifPresent(a -> headers.add(Map.entry("Proxy-Authorization", a)));
+      }
       try {
         OutputStream out = c.socket.getOutputStream();
         out.write(Http1.head("POST", hostHeader, path, headers, body.length, true));
@@ -243,7 +271,7 @@ final class SocketHttpSender implements HttpSender {
         }
         return early;
       }
-      Http1.Response r = Http1.read(c.in);
+      Http1.Response r = Http1.readCapped(c.in, MAX_ANSWER_BYTES);
       keep = r.keepAlive() && c.in.available() == 0; // bytes beyond the answer: out of step
       return r;
     } finally {
@@ -265,7 +293,7 @@ final class SocketHttpSender implements HttpSender {
     }
     try {
       c.socket.setSoTimeout((int) waitMillis); // per read: a trickling answer is cut by the flush
-      return Http1.read(c.in);
+      return Http1.readCapped(c.in, MAX_ANSWER_BYTES);
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -278,12 +306,28 @@ final class SocketHttpSender implements HttpSender {
     try {
       socket.setTcpNoDelay(true);
       try {
-        socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis(deadlineNanos));
+        // Through a proxy, the collector's name is resolved by the proxy, not here: in a VPC whose
+        // only way out is the proxy, it may not resolve here at all.
+        InetSocketAddress to = proxy == null
+            ? new InetSocketAddress(host, port)
+            : new InetSocketAddress(proxy.host(), proxy.port());
+        socket.connect(to, connectTimeoutMillis(deadlineNanos));
       } catch (SocketTimeoutException e) {
         throw connectFailure("no answer to connect", e); // the collector saw nothing: retryable
+      } catch (IOException e) {
+        if (proxy == null || exchange.isCancelled()) {
+          throw e;
+        }
+        ConnectException unreachable = new ConnectException(
+            "cannot connect to the " + proxy + ": " + e.getClass().getSimpleName());
+        unreachable.initCause(e);
+        throw unreachable;
       }
       if (!tls) {
         return c.ready(socket);
+      }
+      if (proxy != null) {
+        tunnel(socket, deadlineNanos);
       }
       SSLSocketFactory factory = config.getSslContext() != null
           ? config.getSslContext().getSocketFactory()
@@ -321,8 +365,48 @@ final class SocketHttpSender implements HttpSender {
     }
   }
 
+  /**
+   * Asks the proxy for a tunnel to the collector ({@code CONNECT host:port}). A refusal is reported as
+   * a {@link StatusException} with the proxy's status, classified as a collector's would be (407 or 403:
+   * rejected; 502, 503, 504: retryable), its message naming the proxy and never its credentials.
+   */
+  private void tunnel(Socket socket, long deadlineNanos) throws IOException {
+    String target = hostHeaderWithPort();
+    List<Map.Entry<String, String>> headers = new ArrayList<>();
+    proxy.authorization().ifPresent(a -> headers.add(Map.entry("Proxy-Authorization", a)));
+    StringBuilder head = new StringBuilder(128)
+        .append("CONNECT ").append(target).append(" HTTP/1.1\r\n")
+        .append("Host: ").append(target).append("\r\n");
+    for (Map.Entry<String, String> h : headers) {
+      head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+    }
+    head.append("\r\n");
+    socket.setSoTimeout(remainingMillis(deadlineNanos));
+    OutputStream out = socket.getOutputStream();
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    Http1.Response answer;
+    try {
+      // Unbuffered: nothing after the answer's head may be taken from the tunnel.
+      answer = Http1.readHead(socket.getInputStream());
+    } catch (SocketTimeoutException e) {
+      throw connectFailure("no answer to CONNECT from the " + proxy, e);
+    }
+    if (answer.status() / 100 != 2) {
+      throw new StatusException(answer.status(), Optional.ofNullable(answer.header("Retry-After")),
+          "HTTP " + answer.status() + " from the " + proxy + " to CONNECT " + target);
+    }
+  }
+
+  /** {@code host:port} of the collector, the port always given (the form CONNECT takes). */
+  private String hostHeaderWithPort() {
+    String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    return bracketed + ":" + port;
+  }
+
   private ConnectException connectFailure(String what, IOException cause) {
-    ConnectException e = new ConnectException(what + " from " + host + ":" + port);
+    ConnectException e = new ConnectException(what + " from " + host + ":" + port
+        + (proxy == null ? "" : " (through the " + proxy + ")"));
     e.initCause(cause);
     return e;
   }
@@ -511,7 +595,11 @@ final class SocketHttpSender implements HttpSender {
     private final transient Optional<String> retryAfter;
 
     StatusException(int status, Optional<String> retryAfter) {
-      super("HTTP " + status);
+      this(status, retryAfter, "HTTP " + status);
+    }
+
+    StatusException(int status, Optional<String> retryAfter, String message) {
+      super(message);
       this.status = status;
       this.retryAfter = retryAfter;
     }

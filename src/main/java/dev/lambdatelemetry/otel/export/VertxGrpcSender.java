@@ -15,10 +15,12 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,6 +40,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * (an HTTP/2 {@code RST_STREAM}), and never retried here: non-OK statuses are reported as {@link
  * GrpcStatusException} for the pipeline's {@link FailureClass}.
  *
+ * <p>A call that ends without an answer (its deadline passed, or the flush cancelled it) leaves nothing
+ * behind: its stream is reset, its payload is no longer referenced, and the client it used is replaced
+ * by a new one and closed, with its connections. A collector that accepts TCP but never answers
+ * HTTP/2 would otherwise keep a connection that never completes its preface in Vert.x's pool, with
+ * every later call (and its payload) queued behind it.
+ *
  * <p>Why Vert.x: the JDK HttpClient can neither speak h2c with prior knowledge nor read trailers (where
  * {@code grpc-status} lives), and OkHttp would add OkHttp, okio and the Kotlin stdlib to every start;
  * Vert.x and Netty's HTTP/2 codec are already loaded by Quarkus' HTTP server.
@@ -50,6 +58,13 @@ final class VertxGrpcSender implements GrpcSender {
   /** gRPC's wire format: 1 byte compressed flag, 4 bytes big-endian length, then the message. */
   private static final int FRAME_HEADER = 5;
 
+  /**
+   * The most of an answer's body that is kept: an OTLP answer is an empty Export*ServiceResponse, or a
+   * short partial_success. Past it the body is read and dropped (the status comes after it, in the
+   * trailers), so an endless or huge answer costs 64 KiB of heap, and the call's deadline ends it.
+   */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   /** HTTP/2 CANCEL error code, for RST_STREAM. */
   private static final long HTTP2_CANCEL = 0x8;
 
@@ -59,8 +74,12 @@ final class VertxGrpcSender implements GrpcSender {
   private final GrpcSenderConfig config;
   private final InFlight inFlight;
   private final GrpcTransport transport;
-  private final HttpClient client;
   private final String uri;
+  /** Where to connect instead of the endpoint (a tunnel through a proxy), or null. */
+  private final SocketAddress server;
+  /** The client calls start on; replaced when a call ends without an answer ({@link #retire}). */
+  private volatile HttpClient client;
+  private boolean shutDown;
 
   VertxGrpcSender(GrpcSenderConfig config, InFlight inFlight, GrpcTransport transport, HttpClient client) {
     this.config = config;
@@ -68,6 +87,7 @@ final class VertxGrpcSender implements GrpcSender {
     this.transport = transport;
     this.client = client;
     this.uri = methodUri(config.getEndpoint(), config.getFullMethodName());
+    this.server = transport.server(client);
   }
 
   /** {@code endpoint} (any path kept) + {@code /package.Service/Method}. */
@@ -107,7 +127,13 @@ final class VertxGrpcSender implements GrpcSender {
             .setAbsoluteURI(uri)
             .putHeader("content-type", "application/grpc")
             .putHeader("te", "trailers")
-            .putHeader("grpc-timeout", timeoutMillis + "m");
+            .putHeader("grpc-timeout", timeoutMillis + "m")
+            // Bounds the wait for a connection from the pool (not only the TCP connect): without it, a
+            // call waits as long as the collector takes to answer the HTTP/2 preface, perhaps for ever.
+            .setConnectTimeout(timeoutMillis);
+    if (server != null) {
+      options.setServer(server); // the request still names the collector (:authority)
+    }
     if (config.getCompressor() != null) {
       options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
     }
@@ -118,6 +144,11 @@ final class VertxGrpcSender implements GrpcSender {
 
     CompletableFuture<GrpcResponse> call = new CompletableFuture<>();
     AtomicReference<HttpClientRequest> stream = new AtomicReference<>();
+    // The payload is reachable from Vert.x (a pool waiter, a stream's pending writes) only through this
+    // holder, emptied when the call ends: whatever Vert.x keeps of an abandoned call is a few small
+    // objects, never the megabytes of its payload.
+    AtomicReference<Buffer> payload = new AtomicReference<>(body);
+    HttpClient via = client;
     if (!inFlight.register(call)) {
       onError.accept(new NoTimeLeft()); // the flush ended meanwhile: not started, items kept
       return;
@@ -125,11 +156,17 @@ final class VertxGrpcSender implements GrpcSender {
     call.whenComplete(
         (response, error) -> {
           inFlight.done(call);
+          payload.set(null);
           if (error != null) {
-            // Cancelled by the pipeline or timed out: reset the stream so nothing of it lives on.
+            // Cancelled by the pipeline or timed out: reset the stream so nothing of it lives on, and
+            // retire the connection, which never answered in time (or never even finished its
+            // preface): a hung collector's connection must not hold the next flush's call.
             HttpClientRequest request = stream.get();
             if (request != null) {
               request.reset(HTTP2_CANCEL);
+            }
+            if (!(unwrap(error) instanceof ConnectException)) { // refused: nothing was opened
+              retire(via);
             }
             onError.accept(failure(error));
           } else if (response.getStatusCode() == GrpcStatusCode.OK) {
@@ -141,7 +178,7 @@ final class VertxGrpcSender implements GrpcSender {
         });
     call.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      client
+      via
           .request(options)
           .onComplete(
               opened -> {
@@ -151,13 +188,14 @@ final class VertxGrpcSender implements GrpcSender {
                 }
                 HttpClientRequest request = opened.result();
                 stream.set(request);
-                if (call.isDone()) {
+                Buffer toSend = payload.getAndSet(null);
+                if (call.isDone() || toSend == null) {
                   // Cancelled while the stream was being opened.
                   request.reset(HTTP2_CANCEL);
                   return;
                 }
                 request
-                    .send(body)
+                    .send(toSend)
                     .onComplete(
                         answered -> {
                           if (answered.failed()) {
@@ -172,18 +210,35 @@ final class VertxGrpcSender implements GrpcSender {
     }
   }
 
+  /**
+   * Replaces {@code used} by a new client, unless that was done already, and closes it: closing the
+   * client closes its connections, the established ones and one still waiting for the collector's
+   * HTTP/2 preface (which Vert.x would otherwise keep, and queue the next calls behind, for ever).
+   */
+  private synchronized void retire(HttpClient used) {
+    if (client == used && !shutDown) {
+      client = transport.renew(used);
+    }
+  }
+
+  /**
+   * Reads the answer, keeping at most {@link #MAX_ANSWER_BYTES} of its body; the rest is read and
+   * dropped, since the status comes after it, in the trailers. Handlers run on the client's event loop.
+   */
   private static void read(HttpClientResponse response, CompletableFuture<GrpcResponse> call) {
-    response
-        .body()
-        .onComplete(
-            read -> {
-              if (read.failed()) {
-                call.completeExceptionally(read.cause());
-                return;
-              }
-              call.complete(answer(response.statusCode(), response.headers(), response.trailers(),
-                  read.result()));
-            });
+    Buffer kept = Buffer.buffer();
+    boolean[] cut = {false};
+    response.handler(chunk -> {
+      if (!cut[0] && kept.length() + chunk.length() <= MAX_ANSWER_BYTES) {
+        kept.appendBuffer(chunk);
+      } else {
+        cut[0] = true;
+      }
+    });
+    response.exceptionHandler(call::completeExceptionally);
+    // A cut body is no message: half a protobuf would say nothing true.
+    response.endHandler(end -> call.complete(answer(response.statusCode(), response.headers(),
+        response.trailers(), cut[0] ? null : kept)));
   }
 
   /** The gRPC status of a finished call: trailers, or headers for a trailers-only answer. */
@@ -268,12 +323,17 @@ final class VertxGrpcSender implements GrpcSender {
     return frame;
   }
 
-  /** Maps transport failures to what {@link FailureClass} understands, as the HTTP path does. */
-  static Throwable failure(Throwable error) {
+  private static Throwable unwrap(Throwable error) {
     Throwable t = error;
     while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  /** Maps transport failures to what {@link FailureClass} understands, as the HTTP path does. */
+  static Throwable failure(Throwable error) {
+    Throwable t = unwrap(error);
     if (t instanceof TimeoutException) {
       // Sent (perhaps), answer unknown: the collector may have it.
       InterruptedIOException timedOut = new InterruptedIOException("gRPC call timed out");
@@ -290,7 +350,15 @@ final class VertxGrpcSender implements GrpcSender {
 
   @Override
   public CompletableResultCode shutdown() {
-    transport.release(client);
+    HttpClient last;
+    synchronized (this) {
+      if (shutDown) {
+        return CompletableResultCode.ofSuccess();
+      }
+      shutDown = true;
+      last = client;
+    }
+    transport.release(last);
     return CompletableResultCode.ofSuccess();
   }
 

@@ -30,10 +30,17 @@ public final class Http1 {
    * An answer: status, headers with lower-case names, body.
    *
    * @param persistent the connection may carry another exchange: the body was framed (not ended by
-   *     the connection's end) and the server did not ask to close (HTTP/1.1), or asked to keep it
-   *     (HTTP/1.0)
+   *     the connection's end), read in full, and the server did not ask to close (HTTP/1.1), or asked
+   *     to keep it (HTTP/1.0)
+   * @param truncated the body was longer than the reader's limit: {@code body} is its beginning, the
+   *     rest was not read (so the connection is out of step and must be closed)
    */
-  public record Response(int status, Map<String, String> headers, byte[] body, boolean persistent) {
+  public record Response(
+      int status, Map<String, String> headers, byte[] body, boolean persistent, boolean truncated) {
+
+    public Response(int status, Map<String, String> headers, byte[] body, boolean persistent) {
+      this(status, headers, body, persistent, false);
+    }
 
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -72,9 +79,43 @@ public final class Http1 {
     return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * Reads an answer whose body must be complete: a body longer than 16 MiB is an {@link IOException}.
+   */
   public static Response read(InputStream in) throws IOException {
+    return read(in, MAX_BODY_BYTES, false);
+  }
+
+  /**
+   * Reads an answer keeping at most {@code maxBody} bytes of its body and reading no further: a longer
+   * (or endless) body is cut there and the answer marked {@link Response#truncated() truncated} and not
+   * persistent. For answers whose status and headers are what matters, and whose body is small when
+   * well-formed, so that whatever is on the other end costs at most {@code maxBody} bytes of heap.
+   */
+  public static Response readCapped(InputStream in, int maxBody) throws IOException {
+    if (maxBody < 0) {
+      throw new IllegalArgumentException("maxBody < 0: " + maxBody);
+    }
+    return read(in, maxBody, true);
+  }
+
+  /**
+   * Reads the head of an answer (status line and headers, after any interim 1xx) and nothing of a
+   * body: for the answer to {@code CONNECT}, after which the connection carries the tunnel (a 2xx has no
+   * body by definition), or is closed. Reads byte by byte, so that nothing beyond the head is taken
+   * from {@code in}.
+   */
+  public static Response readHead(InputStream in) throws IOException {
+    return read(in, 0, true, true);
+  }
+
+  private static Response read(InputStream in, int maxBody, boolean cut) throws IOException {
+    return read(in, maxBody, cut, false);
+  }
+
+  private static Response read(InputStream in, int maxBody, boolean cut, boolean headOnly) throws IOException {
     while (true) {
-      Response r = readOne(in);
+      Response r = readOne(in, maxBody, cut, headOnly);
       // 1xx are interim answers (100 Continue, 103 Early Hints): a client must accept them even
       // unasked and read on to the final one, or the connection falls out of step. (101 switches
       // protocols: we never ask for it, and there is no HTTP after it.)
@@ -84,7 +125,13 @@ public final class Http1 {
     }
   }
 
-  private static Response readOne(InputStream in) throws IOException {
+  /** A body as read: all of it, or its first bytes when it was longer than the limit. */
+  private record Body(byte[] bytes, boolean truncated) {
+    static final Body EMPTY = new Body(new byte[0], false);
+  }
+
+  private static Response readOne(InputStream in, int maxBody, boolean cut, boolean headOnly)
+      throws IOException {
     String statusLine = line(in);
     String[] parts = statusLine.split(" ", 3);
     if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
@@ -108,45 +155,53 @@ public final class Http1 {
         headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
       }
     }
-    byte[] body;
+    if (headOnly) {
+      return new Response(status, headers, new byte[0], false, false);
+    }
+    Body body;
     String length = headers.get("content-length");
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-      body = chunked(in);
+      body = chunked(in, maxBody, cut);
     } else if (length != null) {
-      int n;
+      long n;
       try {
-        n = Integer.parseInt(length.trim());
+        n = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
         throw new IOException("bad Content-Length: " + length, e);
       }
-      if (n < 0 || n > MAX_BODY_BYTES) {
+      if (n < 0 || (n > maxBody && !cut)) {
         throw new IOException("Content-Length out of range: " + n);
       }
-      body = in.readNBytes(n);
-      if (body.length < n) {
-        throw new EOFException("body cut after " + body.length + " of " + n + " bytes");
+      int keep = (int) Math.min(n, maxBody);
+      byte[] bytes = in.readNBytes(keep);
+      if (bytes.length < keep) {
+        throw new EOFException("body cut after " + bytes.length + " of " + n + " bytes");
       }
+      body = new Body(bytes, keep < n);
     } else if (status == 204 || status == 304 || status / 100 == 1) {
-      body = new byte[0]; // no body by definition
+      body = Body.EMPTY; // no body by definition
     } else {
-      return new Response(status, headers, readCapped(in), false); // the connection's end delimits it
+      // The connection's end delimits it.
+      Body b = untilEnd(in, maxBody, cut);
+      return new Response(status, headers, b.bytes(), false, b.truncated());
     }
     String connection = headers.getOrDefault("connection", "");
     boolean persistent = status != 101 // after a protocol switch there is no HTTP on it
+        && !body.truncated() // the rest of the body is still on the wire
         && (parts[0].equals("HTTP/1.0")
             ? connection.equalsIgnoreCase("keep-alive")
             : !connection.equalsIgnoreCase("close"));
-    return new Response(status, headers, body, persistent);
+    return new Response(status, headers, body.bytes(), persistent, body.truncated());
   }
 
-  private static byte[] chunked(InputStream in) throws IOException {
+  private static Body chunked(InputStream in, int maxBody, boolean cut) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     while (true) {
       String size = line(in);
       int semi = size.indexOf(';');
-      int n;
+      long n;
       try {
-        n = Integer.parseInt((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
+        n = Long.parseLong((semi >= 0 ? size.substring(0, semi) : size).trim(), 16);
       } catch (NumberFormatException e) {
         throw new IOException("bad chunk size: " + size, e);
       }
@@ -154,31 +209,47 @@ public final class Http1 {
         for (String l = line(in); !l.isEmpty(); l = line(in)) {
           // trailers: none expected, ignored
         }
-        return out.toByteArray();
+        return new Body(out.toByteArray(), false);
       }
-      if (n < 0 || (long) out.size() + n > MAX_BODY_BYTES) {
+      if (n < 0) {
+        throw new IOException("bad chunk size: " + size);
+      }
+      boolean tooLarge = out.size() + n > maxBody;
+      if (tooLarge && !cut) {
         throw new IOException("body too large");
       }
-      byte[] chunk = in.readNBytes(n);
-      if (chunk.length < n) {
+      int keep = (int) Math.min(n, maxBody - out.size());
+      byte[] chunk = in.readNBytes(keep);
+      if (chunk.length < keep) {
         throw new EOFException("chunk cut");
       }
       out.write(chunk);
+      if (tooLarge) {
+        return new Body(out.toByteArray(), true); // the rest of this chunk, and the next ones, unread
+      }
       line(in); // the CRLF after the chunk
     }
   }
 
-  private static byte[] readCapped(InputStream in) throws IOException {
+  private static Body untilEnd(InputStream in, int maxBody, boolean cut) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     byte[] buf = new byte[8192];
-    int n;
-    while ((n = in.read(buf)) != -1) {
-      if (out.size() + n > MAX_BODY_BYTES) {
-        throw new IOException("body too large");
+    while (true) {
+      int room = maxBody - out.size();
+      // One byte beyond the limit tells a body of exactly maxBody bytes from a longer one.
+      int n = in.read(buf, 0, (int) Math.min(buf.length, room + 1L));
+      if (n == -1) {
+        return new Body(out.toByteArray(), false);
+      }
+      if (n > room) {
+        if (!cut) {
+          throw new IOException("body too large");
+        }
+        out.write(buf, 0, room);
+        return new Body(out.toByteArray(), true);
       }
       out.write(buf, 0, n);
     }
-    return out.toByteArray();
   }
 
   /** One CRLF- (or LF-) terminated line, without the terminator. */

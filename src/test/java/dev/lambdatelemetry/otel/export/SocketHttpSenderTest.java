@@ -147,6 +147,46 @@ class SocketHttpSenderTest {
   }
 
   @Test
+  void anEndlessSuccessAnswerIsASuccessReadNoFurtherThanTheCapAndItsConnectionIsNotReused() throws Exception {
+    collector = new ScriptedCollector(Answer.OK_ENDLESS_CHUNKED, Answer.OK);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+
+    Object first = send(sender).get(10, TimeUnit.SECONDS);
+    Object second = send(sender).get(10, TimeUnit.SECONDS);
+
+    assertThat(first).isInstanceOfSatisfying(HttpResponse.class, r -> {
+      assertThat(r.getStatusCode()).isEqualTo(200);
+      assertThat(r.getResponseBody().length).isLessThanOrEqualTo(SocketHttpSender.MAX_ANSWER_BYTES);
+    });
+    assertThat(second).isInstanceOf(HttpResponse.class);
+    assertThat(collector.connections.get()).as("the cut answer's connection was closed").isEqualTo(2);
+    PollingWait.await(Duration.ofSeconds(5), collector::sawClientClose, "the sender closed the endless answer");
+  }
+
+  @Test
+  void anOversizeContentLengthSuccessIsStillASuccess() throws Exception {
+    collector = new ScriptedCollector(Answer.OK_CONTENT_LENGTH_20_MIB);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/logs"), Map.of());
+
+    assertThat(send(sender).get(10, TimeUnit.SECONDS))
+        .isInstanceOfSatisfying(HttpResponse.class, r -> assertThat(r.getStatusCode()).isEqualTo(200));
+  }
+
+  @Test
+  void anEndlessErrorAnswerStaysThatStatusWithItsRetryAfter() throws Exception {
+    collector = new ScriptedCollector(Answer.UNAVAILABLE_ENDLESS_UNTIL_CLOSE);
+    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
+
+    Object failure = send(sender).get(10, TimeUnit.SECONDS);
+
+    assertThat(failure).isInstanceOfSatisfying(SocketHttpSender.StatusException.class, e -> {
+      assertThat(e.status()).isEqualTo(503);
+      assertThat(e.retryAfter()).contains("2");
+    });
+    assertThat(FailureClass.of((Throwable) failure).kind()).isEqualTo(FailureClass.Kind.RETRYABLE);
+  }
+
+  @Test
   void theEndOfTheFlushClosesAHangingRequestAtOnce() throws Exception {
     collector = new ScriptedCollector(Answer.HANG);
     SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
@@ -260,6 +300,9 @@ class SocketHttpSenderTest {
     CONTINUE_THEN_BAD_REQUEST,
     TOO_LARGE_BEFORE_READING_THE_BODY,
     UNAVAILABLE_RETRY_AFTER_2,
+    OK_ENDLESS_CHUNKED,
+    OK_CONTENT_LENGTH_20_MIB,
+    UNAVAILABLE_ENDLESS_UNTIL_CLOSE,
     HANG
   }
 
@@ -352,6 +395,21 @@ class SocketHttpSenderTest {
               out.write(answer(400, "Bad Request", ""));
             }
             case UNAVAILABLE_RETRY_AFTER_2 -> out.write(answer(503, "Unavailable", "Retry-After: 2\r\n"));
+            case OK_ENDLESS_CHUNKED -> {
+              out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              endless(out, "2000\r\n", "\r\n");
+              return;
+            }
+            case OK_CONTENT_LENGTH_20_MIB -> {
+              out.write("HTTP/1.1 200 OK\r\nContent-Length: 20971520\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              endless(out, "", "");
+              return;
+            }
+            case UNAVAILABLE_ENDLESS_UNTIL_CLOSE -> {
+              out.write("HTTP/1.1 503 Unavailable\r\nRetry-After: 2\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+              endless(out, "", "");
+              return;
+            }
             case HANG -> {
               if (in.read() == -1) { // blocks until the client closes the connection
                 clientClosed = true;
@@ -364,6 +422,25 @@ class SocketHttpSenderTest {
         }
       } catch (IOException e) {
         clientClosed = true;
+      }
+    }
+
+    /**
+     * Writes 8 KiB pieces (each between {@code before} and {@code after}) until the client closes the
+     * connection, or at most 64 MiB: an answer the client must stop reading.
+     */
+    private void endless(OutputStream out, String before, String after) {
+      byte[] piece = new byte[8192];
+      java.util.Arrays.fill(piece, (byte) 'x');
+      try {
+        for (int i = 0; i < 8192; i++) {
+          out.write(before.getBytes(StandardCharsets.ISO_8859_1));
+          out.write(piece);
+          out.write(after.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.flush();
+      } catch (IOException e) {
+        clientClosed = true; // the client stopped reading and closed: as it should
       }
     }
 
