@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -271,7 +272,17 @@ final class SocketHttpSender implements HttpSender {
         }
         return early;
       }
-      Http1.Response r = Http1.readCapped(c.in, MAX_ANSWER_BYTES);
+      Http1.Response r;
+      try {
+        r = Http1.readCapped(c.in, MAX_ANSWER_BYTES);
+      } catch (IOException e) {
+        if (exchange.isCancelled() || e instanceof InterruptedIOException) {
+          throw e; // cut by the flush, or no answer in its time: the pipeline counts it abandoned
+        }
+        // Written whole, then the connection failed: the collector may have the request, so this
+        // is not the retryable "never seen" failure (issue: one line arrived 24 times).
+        throw new FailureClass.AnswerLostException(e);
+      }
       keep = r.keepAlive() && c.in.available() == 0; // bytes beyond the answer: out of step
       return r;
     } finally {
