@@ -160,7 +160,9 @@ class LifecycleIT {
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_ITEMS=5|lambda-telemetry.subscription.buffering.max-items",
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_TIMEOUT_MS=soon|lambda-telemetry.subscription.buffering.timeout-ms",
       "OTEL_EXPORTER_OTLP_PROTOCOL=carrier-pigeon|otel.exporter.otlp.protocol",
-      "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=sometimes|lambda-telemetry.export.flush-strategy"})
+      "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=sometimes|lambda-telemetry.export.flush-strategy",
+      "LAMBDA_TELEMETRY_EXPORT_MAX_BATCH_ITEMS=0|lambda-telemetry.export.max-batch-items",
+      "LAMBDA_TELEMETRY_EXPORT_BREAKER_FAILURE_THRESHOLD=0|lambda-telemetry.export.breaker.failure-threshold"})
   void badConfigValue_failsInitWithAnErrorNamingTheProperty(String caseSpec) throws Exception {
     String[] parts = caseSpec.split("\\|");
     String[] kv = parts[0].split("=", 2);
