@@ -159,7 +159,6 @@ class LifecycleIT {
   @ValueSource(strings = {
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_ITEMS=5|lambda-telemetry.subscription.buffering.max-items",
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_TIMEOUT_MS=soon|lambda-telemetry.subscription.buffering.timeout-ms",
-      "OTEL_EXPORTER_OTLP_PROTOCOL=carrier-pigeon|otel.exporter.otlp.protocol",
       "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=sometimes|lambda-telemetry.export.flush-strategy",
       "LAMBDA_TELEMETRY_EXPORT_MAX_BATCH_ITEMS=0|lambda-telemetry.export.max-batch-items",
       "LAMBDA_TELEMETRY_EXPORT_BREAKER_FAILURE_THRESHOLD=0|lambda-telemetry.export.breaker.failure-threshold"})
@@ -173,6 +172,36 @@ class LifecycleIT {
         .contains("Extension.ConfigInvalid");
     assertThat(JSON.readTree(initError.body()).path("errorMessage").asText()).contains(parts[1]);
     assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(NEXT, SUBSCRIBE);
+  }
+
+  /**
+   * The function's OTel settings are ours too (one environment): values its SDK accepts and we do not
+   * support must not fail init. Each warns once, at start-up, and the default is used.
+   */
+  @Test
+  void functionsOtelSettingsWeDoNotSupport_warnOnceAndExport() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      Map<String, String> env = new HashMap<>();
+      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+      env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+      env.put("OTEL_TRACES_EXPORTER", "otlp,console");
+      env.put("OTEL_METRICS_EXPORTER", "prometheus");
+      env.put("OTEL_LOGS_EXPORTER", "otlp,carrier-pigeon");
+      env.put("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd");
+      Run run = run(SimulatorOptions.defaults(), Scenario.defaultScenario(2), env);
+      String output = run.stdout + run.stderr;
+
+      assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(INIT_ERROR);
+      assertThat(run.result.violations()).isEmpty();
+      assertThat(run.exitCode).as(output).isZero();
+      assertThat(serverSpans(receiver)).as(output).hasSize(2);
+      assertThat(receiver.paths()).contains("/v1/traces", "/v1/metrics");
+      for (String variable : List.of("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_METRICS_EXPORTER",
+          "OTEL_LOGS_EXPORTER", "OTEL_EXPORTER_OTLP_COMPRESSION")) {
+        assertThat(output.lines().filter(l -> l.contains("WARN") && l.contains(variable + " ")))
+            .as(variable + " in%n%s", output).hasSize(1);
+      }
+    }
   }
 
   @Test
@@ -252,9 +281,12 @@ class LifecycleIT {
         port = Integer.parseInt(extraEnv.get("LAMBDA_TELEMETRY_LISTENER_PORT"));
       }
       if (extraEnv.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")) {
-        env.remove("OTEL_TRACES_EXPORTER");
-        env.remove("OTEL_LOGS_EXPORTER");
-        env.remove("OTEL_METRICS_EXPORTER");
+        for (String signal : List.of("TRACES", "LOGS", "METRICS")) {
+          String name = "OTEL_" + signal + "_EXPORTER";
+          if (!extraEnv.containsKey(name)) {
+            env.remove(name);
+          }
+        }
       }
       try (ExtensionProcess process =
           ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
