@@ -16,10 +16,14 @@ import dev.lambdatelemetry.otel.testing.PackagedExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -202,6 +206,41 @@ class LifecycleIT {
             .as(variable + " in%n%s", output).hasSize(1);
       }
     }
+  }
+
+  /**
+   * The user's properties file is read by the JVM in place (no copy, no launcher argument), above
+   * application.properties and below the environment; neither a password in an endpoint nor a
+   * header's value appears in any message.
+   */
+  @ParameterizedTest(name = "environment overrides the file: {0}")
+  @ValueSource(booleans = {false, true})
+  void propertiesFile_isRead_belowTheEnvironment_andNoSecretIsPrinted(boolean envOverride,
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("lambda-telemetry-otel.properties");
+    Files.writeString(file, String.join("\n",
+        "lambda-telemetry.export.max-batch-items=0",
+        "otel.exporter.otlp.endpoint=https://user:hunter2@not a host:4318/otlp?api_key=k3y",
+        "otel.exporter.otlp.headers=api-key=s3cret,broken"), StandardCharsets.UTF_8);
+    Map<String, String> env = new HashMap<>();
+    env.put("LAMBDA_TELEMETRY_CONFIG", file.toString());
+    if (envOverride) {
+      env.put("LAMBDA_TELEMETRY_EXPORT_MAX_BATCH_ITEMS", "5");
+    }
+    Run run = run(SimulatorOptions.defaults(), Scenario.defaultScenario(1), env);
+    String everything = run.stdout + run.stderr
+        + run.calls.stream().map(RecordedCall::body).toList();
+
+    if (envOverride) {
+      assertThat(run.exitCode).as(everything).isZero();
+      assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(INIT_ERROR);
+    } else {
+      assertThat(run.exitCode).isNotZero();
+      assertThat(JSON.readTree(single(run.calls, INIT_ERROR).body()).path("errorMessage").asText())
+          .contains("lambda-telemetry.export.max-batch-items");
+    }
+    assertThat(everything).contains("OTEL_EXPORTER_OTLP_ENDPOINT", "https://***@not a host")
+        .doesNotContain("hunter2").doesNotContain("k3y").doesNotContain("s3cret");
   }
 
   @Test
