@@ -25,6 +25,11 @@ public final class ConfigValidator {
    * this large beside its own work (the launcher gives the JVM 64 MiB at most).
    */
   static final int MAX_QUEUE_MIB = 1024;
+  /**
+   * Upper bound of every duration: far above any useful value (an invocation lasts 15 minutes at
+   * most), and far below what overflows the nanosecond arithmetic of the waits (292 years).
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(1);
 
   private ConfigValidator() {}
 
@@ -130,13 +135,23 @@ public final class ConfigValidator {
   private static void notNegative(List<String> p, String key, Duration d) {
     if (d.isNegative()) {
       p.add(PREFIX + key + " must not be negative, was " + d);
+    } else {
+      notTooLong(p, key, d);
     }
   }
 
-  /** False, with the problem added, when {@code d} is zero or negative. */
+  /** False, with the problem added, when {@code d} is zero, negative or too long. */
   private static boolean positive(List<String> p, String key, Duration d) {
     if (d.isNegative() || d.isZero()) {
       p.add(PREFIX + key + " must be positive, was " + d);
+      return false;
+    }
+    return notTooLong(p, key, d);
+  }
+
+  private static boolean notTooLong(List<String> p, String key, Duration d) {
+    if (d.compareTo(MAX_DURATION) > 0) {
+      p.add(PREFIX + key + " must be at most " + MAX_DURATION + ", was " + d);
       return false;
     }
     return true;

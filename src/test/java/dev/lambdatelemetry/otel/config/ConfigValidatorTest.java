@@ -117,7 +117,11 @@ class ConfigValidatorTest {
         argumentSet("a zero adaptive interval", "lambda-telemetry.export.adaptive.interval", "PT0S",
             "lambda-telemetry.export.adaptive.interval"),
         argumentSet("a negative adaptive backstop", "lambda-telemetry.export.adaptive.backstop",
-            "PT-10S", "lambda-telemetry.export.adaptive.backstop"));
+            "PT-10S", "lambda-telemetry.export.adaptive.backstop"),
+        argumentSet("a runtimeDone wait of centuries (nanoseconds overflow)",
+            "lambda-telemetry.invoke.max-wait", "PT9000000H", "lambda-telemetry.invoke.max-wait"),
+        argumentSet("an open period cap of centuries", "lambda-telemetry.export.breaker.max-wait",
+            "PT9000000H", "lambda-telemetry.export.breaker.max-wait"));
   }
 
   /**
