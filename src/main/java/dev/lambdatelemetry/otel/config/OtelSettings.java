@@ -165,7 +165,10 @@ public record OtelSettings(
       if (protocol == Protocol.HTTP_PROTOBUF) {
         base = (base.endsWith("/") ? base : base + "/") + "v1/" + name;
       }
-      endpoint = uri(prefix + "endpoint", base, warnings, "the default");
+      String fallback = (protocol == Protocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT)
+          + (protocol == Protocol.HTTP_PROTOBUF ? "/v1/" + name : "");
+      endpoint = uri(prefix + "endpoint", base, warnings, "the default")
+          .or(() -> Optional.of(URI.create(fallback)));
     }
 
     Map<String, String> headers = new LinkedHashMap<>();
