@@ -145,7 +145,8 @@ public record OtelSettings(
       OtelConfig.OtlpCommon specific,
       Collection<String> warnings) {
     String name = signal.key();
-    List<ExporterKind> exporters = ExporterKind.parseList("otel." + name + ".exporter", exporterRaw, warnings);
+    List<ExporterKind> exporters =
+        ExporterKind.parseList("otel." + name + ".exporter", exporterRaw, warnings);
     String prefix = "otel.exporter.otlp.";
     String signalPrefix = prefix + name + ".";
 
@@ -155,20 +156,21 @@ public record OtelSettings(
             .orElse(Protocol.HTTP_PROTOBUF);
 
     Optional<URI> endpoint =
-        specific.endpoint().flatMap(v -> uri(signalPrefix + "endpoint", v, warnings, "the general endpoint"));
+        specific.endpoint()
+            .flatMap(v -> uri(signalPrefix + "endpoint", v, warnings, "the general endpoint"));
     if (endpoint.isEmpty()) {
+      String defaultBase = protocol == Protocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT;
+      String path = protocol == Protocol.HTTP_PROTOBUF ? "v1/" + name : "";
       String base =
           general.endpoint()
               .filter(v -> uri(prefix + "endpoint", v, warnings, "the default").isPresent())
-              .orElse(protocol == Protocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT)
+              .orElse(defaultBase)
               .trim();
-      if (protocol == Protocol.HTTP_PROTOBUF) {
-        base = (base.endsWith("/") ? base : base + "/") + "v1/" + name;
+      if (!path.isEmpty()) {
+        base = (base.endsWith("/") ? base : base + "/") + path;
       }
-      String fallback = (protocol == Protocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT)
-          + (protocol == Protocol.HTTP_PROTOBUF ? "/v1/" + name : "");
       endpoint = uri(prefix + "endpoint", base, warnings, "the default")
-          .or(() -> Optional.of(URI.create(fallback)));
+          .or(() -> Optional.of(URI.create(defaultBase + "/" + path)));
     }
 
     Map<String, String> headers = new LinkedHashMap<>();
@@ -176,8 +178,10 @@ public record OtelSettings(
     headers.putAll(parseKeyValues(signalPrefix + "headers", specific.headers().orElse(""), warnings));
 
     Compression compression =
-        specific.compression().flatMap(v -> Compression.parse(signalPrefix + "compression", v, warnings))
-            .or(() -> general.compression().flatMap(v -> Compression.parse(prefix + "compression", v, warnings)))
+        specific.compression()
+            .flatMap(v -> Compression.parse(signalPrefix + "compression", v, warnings))
+            .or(() -> general.compression()
+                .flatMap(v -> Compression.parse(prefix + "compression", v, warnings)))
             .orElse(Compression.NONE);
 
     Duration timeout =
