@@ -16,6 +16,9 @@ exec 3<>"/dev/tcp/$host/$port" || exit 1
 printf 'POST /2020-01-01/extension/register HTTP/1.1\r\nHost: %s\r\nLambda-Extension-Name: %s\r\nLambda-Extension-Accept-Feature: accountId\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
   "$api" "${REGISTER_NAME:?}" "${#body}" "$body" >&3 || exit 1
 IFS= read -r -t 5 status_line <&3 || exit 1
+# The reason phrase is optional (RFC 9112: "HTTP/1.1 200\r" is a valid status line): drop the CR
+# before taking the code, or it would stick to the code when no phrase follows.
+status_line=${status_line%$'\r'}
 status=${status_line#* }
 status=${status%% *}
 id=

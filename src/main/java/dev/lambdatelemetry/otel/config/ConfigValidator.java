@@ -1,12 +1,17 @@
 package dev.lambdatelemetry.otel.config;
 
+import dev.lambdatelemetry.otel.export.FlushPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Checks what SmallRye cannot: ranges the platform enforces and values we must never use. Each
- * problem names the property, so the message in {@code init/error} and in the log says what to fix.
+ * Checks every {@code lambda-telemetry.*} value that SmallRye's type conversion lets through: ranges
+ * the platform enforces, bounds our queues and loops need, and values we must never use. The one
+ * place these are checked, before init completes: a value that passed here must not fail later, on
+ * a background thread, where it would only cost the telemetry. Each problem names the property, so
+ * the message in {@code init/error} and in the log says what to fix.
  */
 public final class ConfigValidator {
 
@@ -15,6 +20,16 @@ public final class ConfigValidator {
   static final Set<Integer> RESERVED_PORTS = Set.of(9001, 4317, 4318, 8124, 8125, 8126, 8999, 53612);
   static final Set<String> TYPES = Set.of("platform", "function", "extension");
   static final Set<String> SCHEMAS = Set.of("2022-07-01", "2022-12-13", "2025-01-29");
+  /**
+   * Upper bound of {@code export.queue.max-mib}: no Lambda function has the memory for two queues
+   * this large beside its own work (the launcher gives the JVM 64 MiB at most).
+   */
+  static final int MAX_QUEUE_MIB = 1024;
+  /**
+   * Upper bound of every duration: far above any useful value (an invocation lasts 15 minutes at
+   * most), and far below what overflows the nanosecond arithmetic of the waits (292 years).
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(1);
 
   private ConfigValidator() {}
 
@@ -45,34 +60,111 @@ public final class ConfigValidator {
             + " was " + v);
       }
     });
-    if (c.inbox().maxBatches() < 1) {
-      p.add(PREFIX + "inbox.max-batches must be at least 1, was " + c.inbox().maxBatches());
-    }
+    atLeastOne(p, "inbox.max-batches", c.inbox().maxBatches());
     c.inbox().maxBytes().ifPresent(bytes -> {
       if (bytes < b.maxBytes() * 2L) {
         p.add(PREFIX + "inbox.max-bytes must hold at least two batches (2 x max-bytes = "
             + b.maxBytes() * 2L + "), was " + bytes);
       }
     });
-    if (c.invoke().maxWait().isNegative() || c.invoke().deadlineMargin().isNegative()) {
-      p.add(PREFIX + "invoke.max-wait and invoke.deadline-margin must not be negative");
-    }
-    if (c.shutdown().grace().isNegative() || c.shutdown().safetyMargin().isNegative()) {
-      p.add(PREFIX + "shutdown.grace and shutdown.safety-margin must not be negative");
-    }
+    notNegative(p, "invoke.max-wait", c.invoke().maxWait());
+    notNegative(p, "invoke.deadline-margin", c.invoke().deadlineMargin());
+    notNegative(p, "shutdown.grace", c.shutdown().grace());
+    notNegative(p, "shutdown.safety-margin", c.shutdown().safetyMargin());
     String path = c.listener().path();
     if (!path.startsWith("/") || path.contains(" ") || path.contains("?")) {
       p.add(PREFIX + "listener.path must be an absolute path such as /telemetry, was '" + path + "'");
     }
-    if (c.conversion().maxOpenInvocations() < 1) {
-      p.add(PREFIX + "conversion.max-open-invocations must be at least 1");
-    }
+    atLeastOne(p, "conversion.max-open-invocations", c.conversion().maxOpenInvocations());
+    export(p, c.export());
     return p;
+  }
+
+  /** {@code lambda-telemetry.export.*}. */
+  private static void export(List<String> p, ExportConfig e) {
+    positive(p, "export.flush-budget", e.flushBudget());
+    positive(p, "export.first-flush-budget", e.firstFlushBudget());
+    atLeastOne(p, "export.max-batch-items", e.maxBatchItems());
+
+    ExportConfig.Queue q = e.queue();
+    atLeastOne(p, "export.queue.max-spans", q.maxSpans());
+    atLeastOne(p, "export.queue.max-logs", q.maxLogs());
+    q.maxMib().ifPresent(mib -> {
+      if (mib < 1 || mib > MAX_QUEUE_MIB) {
+        p.add(PREFIX + "export.queue.max-mib must be 1.." + MAX_QUEUE_MIB + ", was " + mib);
+      }
+    });
+
+    ExportConfig.Retry r = e.retry();
+    atLeastOne(p, "export.retry.max-attempts", r.maxAttempts());
+    ordered(p, "export.retry.initial-backoff", r.initialBackoff(),
+        "export.retry.max-backoff", r.maxBackoff());
+
+    ExportConfig.Breaker br = e.breaker();
+    atLeastOne(p, "export.breaker.failure-threshold", br.failureThreshold());
+    ordered(p, "export.breaker.initial-wait", br.initialWait(),
+        "export.breaker.max-wait", br.maxWait());
+
+    ExportConfig.Adaptive a = e.adaptive();
+    atLeastOne(p, "export.adaptive.frequent-invocations", a.frequentInvocations());
+    positive(p, "export.adaptive.window", a.window());
+    positive(p, "export.adaptive.interval", a.interval());
+    positive(p, "export.adaptive.backstop", a.backstop());
+
+    // The strategy's own parse, so that its message (naming the property) is reported here with the
+    // others; it also checks a periodic or continuous interval.
+    try {
+      FlushPolicy.from(e);
+    } catch (IllegalArgumentException ex) {
+      p.add(ex.getMessage());
+    }
   }
 
   private static void range(List<String> p, String key, int v, int min, int max) {
     if (v < min || v > max) {
       p.add(PREFIX + key + " must be " + min + ".." + max + " (the platform's limits), was " + v);
+    }
+  }
+
+  private static void atLeastOne(List<String> p, String key, long v) {
+    if (v < 1) {
+      p.add(PREFIX + key + " must be at least 1, was " + v);
+    }
+  }
+
+  private static void notNegative(List<String> p, String key, Duration d) {
+    if (d.isNegative()) {
+      p.add(PREFIX + key + " must not be negative, was " + d);
+    } else {
+      notTooLong(p, key, d);
+    }
+  }
+
+  /** False, with the problem added, when {@code d} is zero, negative or too long. */
+  private static boolean positive(List<String> p, String key, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      p.add(PREFIX + key + " must be positive, was " + d);
+      return false;
+    }
+    return notTooLong(p, key, d);
+  }
+
+  private static boolean notTooLong(List<String> p, String key, Duration d) {
+    if (d.compareTo(MAX_DURATION) > 0) {
+      p.add(PREFIX + key + " must be at most " + MAX_DURATION + ", was " + d);
+      return false;
+    }
+    return true;
+  }
+
+  /** Both positive, and the first (an initial value) no larger than the second (its cap). */
+  private static void ordered(
+      List<String> p, String firstKey, Duration first, String capKey, Duration cap) {
+    boolean firstOk = positive(p, firstKey, first);
+    boolean capOk = positive(p, capKey, cap);
+    if (firstOk && capOk && first.compareTo(cap) > 0) {
+      p.add(PREFIX + firstKey + " (" + first + ") must not exceed " + PREFIX + capKey + " ("
+          + cap + ")");
     }
   }
 }

@@ -9,7 +9,8 @@ import java.util.Optional;
  * The standard OpenTelemetry SDK settings, under their standard names: {@code OTEL_EXPORTER_OTLP_ENDPOINT}
  * as an environment variable is {@code otel.exporter.otlp.endpoint} in {@code application.properties}.
  * Values are kept as the user wrote them (the spec's forms, such as a timeout in bare milliseconds, are not
- * SmallRye's); {@link OtelSettings#from(OtelConfig)} checks and resolves them at start-up.
+ * SmallRye's); {@link OtelSettings#from(OtelConfig)} resolves them at start-up. They are the function's
+ * settings too, so an invalid or unsupported one is ignored with a warning, never an init failure.
  *
  * @see <a href="https://opentelemetry.io/docs/specs/otel/protocol/exporter/">OTLP exporter configuration</a>
  */
@@ -28,13 +29,13 @@ public interface OtelConfig {
   /** {@code otel.exporter.*}. */
   Exporter exporter();
 
-  /** {@code otel.traces.exporter}: otlp, console or none. */
+  /** {@code otel.traces.exporter}: a list of otlp and console, or none. */
   SignalChoice traces();
 
-  /** {@code otel.metrics.exporter}: otlp, console or none. */
+  /** {@code otel.metrics.exporter}: a list of otlp and console, or none. */
   SignalChoice metrics();
 
-  /** {@code otel.logs.exporter}: otlp, console or none. */
+  /** {@code otel.logs.exporter}: a list of otlp and console, or none. */
   SignalChoice logs();
 
   /** {@code otel.metric.*}. */
@@ -78,7 +79,10 @@ public interface OtelConfig {
 
   /** {@code otel.<signal>.exporter}. */
   interface SignalChoice {
-    /** otlp (default), console or none. */
+    /**
+     * Comma-separated: otlp (default), console (or its deprecated alias logging), both, or none;
+     * other values (prometheus, zipkin, ...) are warned about and ignored.
+     */
     @WithDefault("otlp")
     String exporter();
   }
@@ -97,7 +101,7 @@ public interface OtelConfig {
      */
     Optional<String> endpoint();
 
-    /** {@code http/protobuf} (default) or {@code grpc}. */
+    /** {@code http/protobuf} (default) or {@code grpc}; {@code http/json} means http/protobuf here. */
     Optional<String> protocol();
 
     /** Request headers, {@code k=v,k2=v2}, values URL-decoded. Never logged. */

@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.config.OtelSettings.Compression;
+import dev.lambdatelemetry.otel.config.OtelSettings.ExporterKind;
 import dev.lambdatelemetry.otel.config.OtelSettings.Protocol;
 import dev.lambdatelemetry.otel.config.OtelSettings.Target;
 import io.opentelemetry.common.ComponentLoader;
@@ -11,8 +12,14 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
+import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.io.IOException;
@@ -20,6 +27,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -27,7 +36,7 @@ import java.util.concurrent.Executor;
  * Builds each signal's exporter from {@link OtelSettings}: the OTel OTLP exporters over our {@link
  * SocketHttpSender} (http/protobuf) or {@link VertxGrpcSender} (grpc), handed in through a {@link
  * ComponentLoader}, so no ServiceLoader scan picks a sender and nothing is loaded reflectively; the
- * console printer; or nothing for {@code none}.
+ * console printer; both for {@code otlp,console}; or nothing for {@code none}.
  */
 final class ExporterFactory {
 
@@ -48,23 +57,81 @@ final class ExporterFactory {
     Target t = settings.traces();
     Target l = settings.logs();
     Target m = settings.metrics();
+    List<SpanExporter> spans = new ArrayList<>();
+    List<LogRecordExporter> logs = new ArrayList<>();
+    List<MetricExporter> metrics = new ArrayList<>();
+    for (ExporterKind kind : t.exporters()) {
+      spans.add(switch (kind) {
+        case CONSOLE -> new ConsoleExporter.Spans(console);
+        case OTLP -> t.protocol() == Protocol.GRPC ? GrpcExporters.spans(t, inFlight, transport.get()) : httpSpans(t, loader);
+      });
+    }
+    for (ExporterKind kind : l.exporters()) {
+      logs.add(switch (kind) {
+        case CONSOLE -> new ConsoleExporter.Logs(console);
+        case OTLP -> l.protocol() == Protocol.GRPC ? GrpcExporters.logs(l, inFlight, transport.get()) : httpLogs(l, loader);
+      });
+    }
+    for (ExporterKind kind : m.exporters()) {
+      metrics.add(switch (kind) {
+        case CONSOLE -> new ConsoleExporter.Metrics(console);
+        case OTLP ->
+            m.protocol() == Protocol.GRPC ? GrpcExporters.metrics(m, inFlight, transport.get()) : httpMetrics(m, loader);
+      });
+    }
+    // Several exporters for a signal (otlp,console): one export goes to each, and its result fails
+    // when one of them fails (CompletableResultCode.ofAll keeps the failure's cause for FailureClass).
+    // A retried request is printed again by the console exporter: it only costs a repeated line.
     return new Exporters(
-        switch (t.kind()) {
-          case NONE -> null;
-          case CONSOLE -> new ConsoleExporter.Spans(console);
-          case OTLP -> t.protocol() == Protocol.GRPC ? GrpcExporters.spans(t, inFlight, transport.get()) : httpSpans(t, loader);
-        },
-        switch (l.kind()) {
-          case NONE -> null;
-          case CONSOLE -> new ConsoleExporter.Logs(console);
-          case OTLP -> l.protocol() == Protocol.GRPC ? GrpcExporters.logs(l, inFlight, transport.get()) : httpLogs(l, loader);
-        },
-        switch (m.kind()) {
-          case NONE -> null;
-          case CONSOLE -> new ConsoleExporter.Metrics(console);
-          case OTLP ->
-              m.protocol() == Protocol.GRPC ? GrpcExporters.metrics(m, inFlight, transport.get()) : httpMetrics(m, loader);
-        });
+        spans.isEmpty() ? null : spans.size() == 1 ? spans.get(0) : SpanExporter.composite(spans),
+        logs.isEmpty() ? null : logs.size() == 1 ? logs.get(0) : LogRecordExporter.composite(logs),
+        metrics.isEmpty() ? null : metrics.size() == 1 ? metrics.get(0) : new CompositeMetrics(metrics));
+  }
+
+  /**
+   * The SDK has composites of span and log exporters but not of metric exporters. The temporality and
+   * aggregation are the first exporter's (OTLP's when listed: both of ours answer cumulative).
+   */
+  static final class CompositeMetrics implements MetricExporter {
+    private final List<MetricExporter> exporters;
+
+    CompositeMetrics(List<MetricExporter> exporters) {
+      this.exporters = List.copyOf(exporters);
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<MetricData> metrics) {
+      return CompletableResultCode.ofAll(exporters.stream().map(e -> e.export(metrics)).toList());
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+      return CompletableResultCode.ofAll(exporters.stream().map(MetricExporter::flush).toList());
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofAll(exporters.stream().map(MetricExporter::shutdown).toList());
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
+      return exporters.get(0).getAggregationTemporality(instrumentType);
+    }
+
+    @Override
+    public Aggregation getDefaultAggregation(InstrumentType instrumentType) {
+      return exporters.get(0).getDefaultAggregation(instrumentType);
+    }
+
+    @Override
+    public MemoryMode getMemoryMode() {
+      return exporters.get(0).getMemoryMode();
+    }
+
+    List<MetricExporter> exporters() {
+      return exporters;
+    }
   }
 
   private static ComponentLoader senderLoader(InFlight inFlight, Executor executor) {

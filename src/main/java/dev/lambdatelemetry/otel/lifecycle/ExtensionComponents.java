@@ -81,12 +81,7 @@ public class ExtensionComponents {
     } catch (IllegalArgumentException e) {
       all.add(e.getMessage());
     }
-    try {
-      FlushPolicy.from(config.export());
-    } catch (IllegalArgumentException e) {
-      all.add(e.getMessage());
-    }
-    return all;
+    return all; // the flush strategy is checked with the other settings, in ConfigValidator
   }
 
   /** Starts the processing thread and, for the TCP protocol, the TCP listener. */

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import dev.lambdatelemetry.otel.testing.TestConfigs;
+import io.smallrye.config.WithName;
+import java.lang.reflect.Method;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +58,129 @@ class ConfigValidatorTest {
         argumentSet("an unknown schema", "lambda-telemetry.subscription.schema-version",
             "2023-01-01", "lambda-telemetry.subscription.schema-version"),
         argumentSet("a relative path", "lambda-telemetry.listener.path", "telemetry",
-            "lambda-telemetry.listener.path"));
+            "lambda-telemetry.listener.path"),
+        argumentSet("port 0", "lambda-telemetry.listener.port", "0", "lambda-telemetry.listener.port"),
+        argumentSet("an empty inbox", "lambda-telemetry.inbox.max-batches", "0",
+            "lambda-telemetry.inbox.max-batches"),
+        argumentSet("an inbox smaller than two batches", "lambda-telemetry.inbox.max-bytes", "1000",
+            "lambda-telemetry.inbox.max-bytes"),
+        argumentSet("a negative runtimeDone wait", "lambda-telemetry.invoke.max-wait", "PT-1S",
+            "lambda-telemetry.invoke.max-wait"),
+        argumentSet("a negative deadline margin", "lambda-telemetry.invoke.deadline-margin",
+            "PT-0.1S", "lambda-telemetry.invoke.deadline-margin"),
+        argumentSet("a negative shutdown grace", "lambda-telemetry.shutdown.grace", "PT-0.3S",
+            "lambda-telemetry.shutdown.grace"),
+        argumentSet("a negative shutdown margin", "lambda-telemetry.shutdown.safety-margin",
+            "PT-0.5S", "lambda-telemetry.shutdown.safety-margin"),
+        argumentSet("no open invocation", "lambda-telemetry.conversion.max-open-invocations", "0",
+            "lambda-telemetry.conversion.max-open-invocations"),
+        argumentSet("a zero flush budget", "lambda-telemetry.export.flush-budget", "PT0S",
+            "lambda-telemetry.export.flush-budget"),
+        argumentSet("a negative first flush budget", "lambda-telemetry.export.first-flush-budget",
+            "PT-1S", "lambda-telemetry.export.first-flush-budget"),
+        argumentSet("an unknown flush strategy", "lambda-telemetry.export.flush-strategy",
+            "sometimes", "lambda-telemetry.export.flush-strategy"),
+        argumentSet("periodic without its interval", "lambda-telemetry.export.flush-strategy",
+            "periodic", "lambda-telemetry.export.flush-strategy"),
+        argumentSet("empty batches", "lambda-telemetry.export.max-batch-items", "0",
+            "lambda-telemetry.export.max-batch-items"),
+        argumentSet("an empty span queue", "lambda-telemetry.export.queue.max-spans", "0",
+            "lambda-telemetry.export.queue.max-spans"),
+        argumentSet("an empty log queue", "lambda-telemetry.export.queue.max-logs", "-1",
+            "lambda-telemetry.export.queue.max-logs"),
+        argumentSet("a queue of no MiB", "lambda-telemetry.export.queue.max-mib", "0",
+            "lambda-telemetry.export.queue.max-mib"),
+        argumentSet("a queue larger than any Lambda heap", "lambda-telemetry.export.queue.max-mib",
+            "4096", "lambda-telemetry.export.queue.max-mib"),
+        argumentSet("no attempt", "lambda-telemetry.export.retry.max-attempts", "0",
+            "lambda-telemetry.export.retry.max-attempts"),
+        argumentSet("a zero first backoff", "lambda-telemetry.export.retry.initial-backoff", "PT0S",
+            "lambda-telemetry.export.retry.initial-backoff"),
+        argumentSet("a negative backoff cap", "lambda-telemetry.export.retry.max-backoff", "PT-1S",
+            "lambda-telemetry.export.retry.max-backoff"),
+        argumentSet("a first backoff above its cap", "lambda-telemetry.export.retry.initial-backoff",
+            "PT2S", "lambda-telemetry.export.retry.max-backoff"),
+        argumentSet("a breaker that never opens", "lambda-telemetry.export.breaker.failure-threshold",
+            "0", "lambda-telemetry.export.breaker.failure-threshold"),
+        argumentSet("a zero open period", "lambda-telemetry.export.breaker.initial-wait", "PT0S",
+            "lambda-telemetry.export.breaker.initial-wait"),
+        argumentSet("a negative open period cap", "lambda-telemetry.export.breaker.max-wait",
+            "PT-5M", "lambda-telemetry.export.breaker.max-wait"),
+        argumentSet("a first open period above its cap",
+            "lambda-telemetry.export.breaker.initial-wait", "PT10M",
+            "lambda-telemetry.export.breaker.max-wait"),
+        argumentSet("frequent from no invocation",
+            "lambda-telemetry.export.adaptive.frequent-invocations", "0",
+            "lambda-telemetry.export.adaptive.frequent-invocations"),
+        argumentSet("a zero adaptive window", "lambda-telemetry.export.adaptive.window", "PT0S",
+            "lambda-telemetry.export.adaptive.window"),
+        argumentSet("a zero adaptive interval", "lambda-telemetry.export.adaptive.interval", "PT0S",
+            "lambda-telemetry.export.adaptive.interval"),
+        argumentSet("a negative adaptive backstop", "lambda-telemetry.export.adaptive.backstop",
+            "PT-10S", "lambda-telemetry.export.adaptive.backstop"),
+        argumentSet("a runtimeDone wait of centuries (nanoseconds overflow)",
+            "lambda-telemetry.invoke.max-wait", "PT9000000H", "lambda-telemetry.invoke.max-wait"),
+        argumentSet("an open period cap of centuries", "lambda-telemetry.export.breaker.max-wait",
+            "PT9000000H", "lambda-telemetry.export.breaker.max-wait"));
+  }
+
+  /**
+   * Properties no value of which the validator can refuse: SmallRye refuses what does not convert
+   * (a boolean, an enum), and the registered name is the launcher's file name, checked by Lambda.
+   */
+  static final Set<String> NOTHING_TO_CHECK = Set.of(
+      "lambda-telemetry.extension-name",
+      "lambda-telemetry.listener.protocol",
+      "lambda-telemetry.conversion.platform-log-lines");
+
+  @Test
+  void everyProperty_hasAnInvalidCase_orIsListedAsHavingNone() {
+    Set<String> covered = invalid()
+        .map(a -> (String) a.get()[0])
+        .collect(Collectors.toCollection(TreeSet::new));
+    covered.addAll(NOTHING_TO_CHECK);
+    assertThat(properties(ExtensionConfig.class, "lambda-telemetry"))
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(covered).as("an invalid-value case for " + p).contains(p));
+  }
+
+  /** The leaf property names of a mapping interface, as SmallRye names them (kebab-case). */
+  static Set<String> properties(Class<?> mapping, String prefix) {
+    Set<String> out = new TreeSet<>();
+    for (Method m : mapping.getMethods()) {
+      if (m.isDefault() || m.getParameterCount() > 0 || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      WithName named = m.getAnnotation(WithName.class);
+      String name = prefix + "." + (named != null ? named.value()
+          : m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+      Class<?> type = m.getReturnType();
+      if (type.isInterface() && type.getPackageName().equals(ExtensionConfig.class.getPackageName())) {
+        out.addAll(properties(type, name));
+      } else {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void orderedPairs_equalValues_areValid() {
+    assertThat(ConfigValidator.problems(config(Map.of(
+        "lambda-telemetry.export.retry.initial-backoff", "PT1S",
+        "lambda-telemetry.export.retry.max-backoff", "PT1S",
+        "lambda-telemetry.export.breaker.initial-wait", "PT5M",
+        "lambda-telemetry.export.breaker.max-wait", "PT5M",
+        "lambda-telemetry.invoke.max-wait", "PT0S")), false)).isEmpty();
+  }
+
+  @Test
+  void severalProblems_areAllReported() {
+    assertThat(ConfigValidator.problems(config(Map.of(
+        "lambda-telemetry.export.max-batch-items", "0",
+        "lambda-telemetry.export.retry.max-attempts", "0",
+        "lambda-telemetry.export.flush-strategy", "sometimes")), false))
+        .hasSize(3);
   }
 
   @ParameterizedTest

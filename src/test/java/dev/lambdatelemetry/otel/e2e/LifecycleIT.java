@@ -16,10 +16,14 @@ import dev.lambdatelemetry.otel.testing.PackagedExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -159,8 +163,9 @@ class LifecycleIT {
   @ValueSource(strings = {
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_MAX_ITEMS=5|lambda-telemetry.subscription.buffering.max-items",
       "LAMBDA_TELEMETRY_SUBSCRIPTION_BUFFERING_TIMEOUT_MS=soon|lambda-telemetry.subscription.buffering.timeout-ms",
-      "OTEL_EXPORTER_OTLP_PROTOCOL=carrier-pigeon|otel.exporter.otlp.protocol",
-      "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=sometimes|lambda-telemetry.export.flush-strategy"})
+      "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=sometimes|lambda-telemetry.export.flush-strategy",
+      "LAMBDA_TELEMETRY_EXPORT_MAX_BATCH_ITEMS=0|lambda-telemetry.export.max-batch-items",
+      "LAMBDA_TELEMETRY_EXPORT_BREAKER_FAILURE_THRESHOLD=0|lambda-telemetry.export.breaker.failure-threshold"})
   void badConfigValue_failsInitWithAnErrorNamingTheProperty(String caseSpec) throws Exception {
     String[] parts = caseSpec.split("\\|");
     String[] kv = parts[0].split("=", 2);
@@ -171,6 +176,71 @@ class LifecycleIT {
         .contains("Extension.ConfigInvalid");
     assertThat(JSON.readTree(initError.body()).path("errorMessage").asText()).contains(parts[1]);
     assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(NEXT, SUBSCRIBE);
+  }
+
+  /**
+   * The function's OTel settings are ours too (one environment): values its SDK accepts and we do not
+   * support must not fail init. Each warns once, at start-up, and the default is used.
+   */
+  @Test
+  void functionsOtelSettingsWeDoNotSupport_warnOnceAndExport() throws Exception {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      Map<String, String> env = new HashMap<>();
+      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
+      env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json");
+      env.put("OTEL_TRACES_EXPORTER", "otlp,console");
+      env.put("OTEL_METRICS_EXPORTER", "prometheus");
+      env.put("OTEL_LOGS_EXPORTER", "otlp,carrier-pigeon");
+      env.put("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd");
+      Run run = run(SimulatorOptions.defaults(), Scenario.defaultScenario(2), env);
+      String output = run.stdout + run.stderr;
+
+      assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(INIT_ERROR);
+      assertThat(run.result.violations()).isEmpty();
+      assertThat(run.exitCode).as(output).isZero();
+      assertThat(serverSpans(receiver)).as(output).hasSize(2);
+      assertThat(receiver.paths()).contains("/v1/traces", "/v1/metrics");
+      for (String variable : List.of("OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_METRICS_EXPORTER",
+          "OTEL_LOGS_EXPORTER", "OTEL_EXPORTER_OTLP_COMPRESSION")) {
+        assertThat(output.lines().filter(l -> l.contains("WARN") && l.contains(variable + " ")))
+            .as(variable + " in%n%s", output).hasSize(1);
+      }
+    }
+  }
+
+  /**
+   * The user's properties file is read by the JVM in place (no copy, no launcher argument), above
+   * application.properties and below the environment; neither a password in an endpoint nor a
+   * header's value appears in any message.
+   */
+  @ParameterizedTest(name = "environment overrides the file: {0}")
+  @ValueSource(booleans = {false, true})
+  void propertiesFile_isRead_belowTheEnvironment_andNoSecretIsPrinted(boolean envOverride,
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("lambda-telemetry-otel.properties");
+    Files.writeString(file, String.join("\n",
+        "lambda-telemetry.export.max-batch-items=0",
+        "otel.exporter.otlp.endpoint=https://user:hunter2@not a host:4318/otlp?api_key=k3y",
+        "otel.exporter.otlp.headers=api-key=s3cret,broken"), StandardCharsets.UTF_8);
+    Map<String, String> env = new HashMap<>();
+    env.put("LAMBDA_TELEMETRY_CONFIG", file.toString());
+    if (envOverride) {
+      env.put("LAMBDA_TELEMETRY_EXPORT_MAX_BATCH_ITEMS", "5");
+    }
+    Run run = run(SimulatorOptions.defaults(), Scenario.defaultScenario(1), env);
+    String everything = run.stdout + run.stderr
+        + run.calls.stream().map(RecordedCall::body).toList();
+
+    if (envOverride) {
+      assertThat(run.exitCode).as(everything).isZero();
+      assertThat(run.calls).extracting(RecordedCall::path).doesNotContain(INIT_ERROR);
+    } else {
+      assertThat(run.exitCode).isNotZero();
+      assertThat(JSON.readTree(single(run.calls, INIT_ERROR).body()).path("errorMessage").asText())
+          .contains("lambda-telemetry.export.max-batch-items");
+    }
+    assertThat(everything).contains("OTEL_EXPORTER_OTLP_ENDPOINT", "https://***@not a host")
+        .doesNotContain("hunter2").doesNotContain("k3y").doesNotContain("s3cret");
   }
 
   @Test
@@ -250,9 +320,12 @@ class LifecycleIT {
         port = Integer.parseInt(extraEnv.get("LAMBDA_TELEMETRY_LISTENER_PORT"));
       }
       if (extraEnv.containsKey("OTEL_EXPORTER_OTLP_ENDPOINT")) {
-        env.remove("OTEL_TRACES_EXPORTER");
-        env.remove("OTEL_LOGS_EXPORTER");
-        env.remove("OTEL_METRICS_EXPORTER");
+        for (String signal : List.of("TRACES", "LOGS", "METRICS")) {
+          String name = "OTEL_" + signal + "_EXPORTER";
+          if (!extraEnv.containsKey(name)) {
+            env.remove(name);
+          }
+        }
       }
       try (ExtensionProcess process =
           ExtensionProcess.start(PackagedExtension.command(), simulator, env, null)) {
