@@ -204,22 +204,14 @@ public final class ExportPipeline implements SignalSink {
     this.clock = clock;
     this.random = random;
     this.metricInterval = otel.metricExportInterval();
-    this.maxBatchItems = positive("lambda-telemetry.export.max-batch-items", export.maxBatchItems());
-    this.maxAttempts = positive("lambda-telemetry.export.retry.max-attempts", export.retry().maxAttempts());
+    // Every value here was checked at start-up (config.ConfigValidator), before init completed.
+    this.maxBatchItems = export.maxBatchItems();
+    this.maxAttempts = export.retry().maxAttempts();
     this.initialBackoff = export.retry().initialBackoff();
     this.maxBackoff = export.retry().maxBackoff();
-    export.queue().maxMib().ifPresent(mib -> positive("lambda-telemetry.export.queue.max-mib", mib));
     long maxBytes = MemoryBudget.queueBytes(export, MemoryBudget.maxHeap());
-    this.spans =
-        new PendingQueue<>(
-            positive("lambda-telemetry.export.queue.max-spans", export.queue().maxSpans()),
-            maxBytes,
-            SizeEstimates::span);
-    this.logs =
-        new PendingQueue<>(
-            positive("lambda-telemetry.export.queue.max-logs", export.queue().maxLogs()),
-            maxBytes,
-            SizeEstimates::log);
+    this.spans = new PendingQueue<>(export.queue().maxSpans(), maxBytes, SizeEstimates::span);
+    this.logs = new PendingQueue<>(export.queue().maxLogs(), maxBytes, SizeEstimates::log);
     this.counters = new ExportCounters(TimeUnit.MILLISECONDS.toNanos(clock.millis()));
     this.breaker =
         new CircuitBreaker(
@@ -892,13 +884,6 @@ public final class ExportPipeline implements SignalSink {
       Duration window = interval.compareTo(MIN_BACKGROUND_WINDOW) < 0 ? MIN_BACKGROUND_WINDOW : interval;
       flush(clock.instant().plus(window), false, false, () -> background != self);
     }
-  }
-
-  private static int positive(String property, int value) {
-    if (value < 1) {
-      throw new IllegalArgumentException(property + ": must be >= 1, got " + value);
-    }
-    return value;
   }
 
   private enum SendResult {
