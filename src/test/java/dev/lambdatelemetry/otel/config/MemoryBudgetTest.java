@@ -11,7 +11,7 @@ class MemoryBudgetTest {
   private static final long MIB = 1024L * 1024L;
 
   /** What {@code Runtime.maxMemory()} reports under the launcher's -Xmx24m with SerialGC. */
-  private static final long HEAP_24 = 24 * MIB - 832 * 1024;
+  private static final long HEAP_24 = 24 * MIB - 768 * 1024;
 
   /**
    * The worst the subscription allows must fit: 1 MiB batches, the collector down (both queues
