@@ -4,6 +4,7 @@ import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.jboss.logging.Logger;
 
@@ -47,6 +48,7 @@ public final class EventLoop implements Runnable {
   private final IntConsumer exit;
   private String lastRequestId;
   private long invocations;
+  private boolean errorLogged;
 
   /**
    * @param awaitRuntimeDone false when no platform events will come (local emulator, or the
@@ -83,18 +85,37 @@ public final class EventLoop implements Runnable {
 
   @Override
   public void run() {
-    int code;
+    exit.accept(exitCode(this::loop, this::reportExitError));
+  }
+
+  /** The loop's body, as {@link #exitCode} runs it. */
+  @FunctionalInterface
+  interface Body {
+    int run() throws InterruptedException;
+  }
+
+  /**
+   * Runs the loop to its exit code, whatever it throws: an {@link Error} too (an {@code
+   * OutOfMemoryError} under a burst, a {@code StackOverflowError}, a class that fails to link), so
+   * that the platform hears about it through {@code report} (exit/error) and the process exits
+   * rather than leaving a live JVM with no loop, which would stall every invocation until Lambda
+   * times out the function.
+   */
+  static int exitCode(Body body, Consumer<Throwable> report) {
     try {
-      code = loop();
+      return body.run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      code = 1;
-    } catch (RuntimeException e) {
-      LOG.error("event loop failed", e);
-      reportExitError(e);
-      code = 1;
+      return 1;
+    } catch (Throwable e) {
+      try {
+        LOG.error("event loop failed", e);
+        report.accept(e);
+      } catch (Throwable ignored) {
+        // out of memory even for the report: the exit code still says it
+      }
+      return 1;
     }
-    exit.accept(code);
   }
 
   /** Invocations seen so far. */
@@ -220,17 +241,34 @@ public final class EventLoop implements Runnable {
     return nowNanos + Math.max(0, leftMs) * 1_000_000L;
   }
 
+  /**
+   * Runs a hook; whatever it throws, {@link Error}s included, the loop goes on to {@code next}.
+   * An {@code OutOfMemoryError} too: the hook's work (a flush, a conversion) is lost, but its
+   * objects are garbage once it has unwound, and the alternative, a dead loop in a live process,
+   * stalls the function until Lambda times it out. The first Error is logged at WARN (it says the
+   * memory budget or the code is wrong); the rest at DEBUG, as they may repeat per invocation.
+   */
   private void guard(Runnable r, String what) {
     try {
       r.run();
-    } catch (RuntimeException e) {
-      LOG.debugf(e, "%s failed; going on", what);
+    } catch (Throwable e) {
+      try {
+        if (e instanceof Error && !errorLogged) {
+          errorLogged = true;
+          LOG.warnf("%s failed with %s; going on", what, e);
+        } else {
+          LOG.debugf(e, "%s failed; going on", what);
+        }
+      } catch (Throwable ignored) {
+        // logging failed as well (no memory left for it): going on matters more
+      }
     }
   }
 
-  private void reportExitError(RuntimeException e) {
+  private void reportExitError(Throwable e) {
     try {
-      api.exitError("Extension.EventLoopFailed", String.valueOf(e.getMessage()));
+      api.exitError(
+          "Extension.EventLoopFailed", e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (RuntimeException ignored) {
       // the platform may already be gone; we exit anyway
     }

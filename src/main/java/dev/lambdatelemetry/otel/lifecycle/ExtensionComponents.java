@@ -122,7 +122,10 @@ public class ExtensionComponents {
     processor =
         new TelemetryProcessor(inboxInstance(), new BatchParser(), converter::accept, barrier);
     processor.start();
+    TelemetryConverter c = converter;
     listenerMetrics = new ListenerMetrics(inboxInstance(), receiverInstance(), processor,
+        new ListenerMetrics.ConverterCounts(
+            c::failedEvents, c::unknownEvents, c::evictedInvocations, c::failedOperations),
         java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()));
     FlushPolicy policy = FlushPolicy.from(config.export());
     if (!registration.receivesInvokes() && policy.backgroundInterval().isEmpty()) {

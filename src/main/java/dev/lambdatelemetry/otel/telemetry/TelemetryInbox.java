@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hand-off between the listener and the processing thread: bounded in batches and in bytes, so a
- * burst of deliveries can never exhaust the heap. What does not fit is dropped and counted, never
+ * burst of deliveries can never exhaust the heap. The byte bound also covers what the listeners
+ * are still reading ({@link #reserve}): bodies and TCP lines take their room here as they grow, so
+ * that no number of connections can hold more than the bound between them. What does not fit is dropped and counted, never
  * waited for: the listener must answer Lambda at once, and a non-2xx answer would only make Lambda
  * resend the same batch.
  */
@@ -30,6 +32,8 @@ public final class TelemetryInbox {
   private final long maxBytes;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private long queuedBytes;
+  /** Bytes the listeners hold for deliveries still being read. */
+  private long reservedBytes;
   private final AtomicLong acceptedBatches = new AtomicLong();
   private final AtomicLong droppedBatches = new AtomicLong();
   private final AtomicLong droppedBytes = new AtomicLong();
@@ -55,7 +59,17 @@ public final class TelemetryInbox {
    * {@code platform.logsDropped}, so a burst is not lost on our side for want of a few milliseconds.
    */
   public boolean offer(byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos) {
+    return offerReserved(body, receivedAt, ndjson, maxWaitNanos, 0);
+  }
+
+  /**
+   * {@link #offer} for a body read into {@code reserved} bytes of {@link #reserve}d room: the
+   * reservation is released (whatever the outcome) as the body takes its place.
+   */
+  public boolean offerReserved(
+      byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos, long reserved) {
     synchronized (queue) {
+      reservedBytes -= reserved;
       long deadline = System.nanoTime() + maxWaitNanos;
       while (!fits(body.length)) {
         long left = deadline - System.nanoTime();
@@ -80,6 +94,58 @@ public final class TelemetryInbox {
       queue.notifyAll();
       return true;
     }
+  }
+
+  /**
+   * Reserves room for {@code bytes} of a delivery still being read, waiting up to {@code
+   * maxWaitNanos} for it; false when there is none (the caller then drops the delivery and counts
+   * it with {@link #countDropped}). Every reservation ends in {@link #release} or {@link
+   * #offerReserved}.
+   */
+  public boolean reserve(long bytes, long maxWaitNanos) {
+    synchronized (queue) {
+      long deadline = System.nanoTime() + maxWaitNanos;
+      while (queuedBytes + reservedBytes + bytes > maxBytes) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(queue, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      reservedBytes += bytes;
+      return true;
+    }
+  }
+
+  /** Gives back room {@link #reserve}d for a delivery that is not queued after all. */
+  public void release(long bytes) {
+    synchronized (queue) {
+      reservedBytes -= bytes;
+      queue.notifyAll();
+    }
+  }
+
+  /** Counts a delivery dropped because no room could be reserved for it. */
+  public void countDropped(long bytes) {
+    droppedBatches.incrementAndGet();
+    droppedBytes.addAndGet(bytes);
+  }
+
+  /** Bytes queued plus bytes reserved by deliveries still being read. */
+  long heldBytes() {
+    synchronized (queue) {
+      return queuedBytes + reservedBytes;
+    }
+  }
+
+  /** The byte bound. */
+  long maxBytes() {
+    return maxBytes;
   }
 
   /** Queues a task behind every batch received so far; tasks are never dropped. */
@@ -111,7 +177,9 @@ public final class TelemetryInbox {
   }
 
   private boolean fits(int length) {
-    return queue.size() < maxBatches && (queuedBytes + length <= maxBytes || queue.isEmpty());
+    return queue.size() < maxBatches
+        && (queuedBytes + reservedBytes + length <= maxBytes
+            || (queue.isEmpty() && reservedBytes == 0));
   }
 
   /** Batches accepted so far. */

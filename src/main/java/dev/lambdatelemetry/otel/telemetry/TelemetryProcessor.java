@@ -26,6 +26,7 @@ public final class TelemetryProcessor {
   private final AtomicLong malformedBodies = new AtomicLong();
   private final AtomicLong malformedElements = new AtomicLong();
   private final AtomicLong failedEvents = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
   private volatile boolean running = true;
   private Thread thread;
 
@@ -74,9 +75,14 @@ public final class TelemetryProcessor {
     return malformedElements.get();
   }
 
-  /** Events whose conversion threw. */
+  /** Events whose conversion threw through to us (an Error: the converter catches the rest). */
   public long failedEvents() {
     return failedEvents.get();
+  }
+
+  /** Batches whose processing threw (e.g. out of memory while parsing): their events are lost. */
+  public long failedBatches() {
+    return failedBatches.get();
   }
 
   private void run() {
@@ -84,7 +90,12 @@ public final class TelemetryProcessor {
       try {
         TelemetryInbox.Work w = inbox.poll(POLL_MS);
         if (w instanceof TelemetryInbox.Batch b) {
-          process(b);
+          try {
+            process(b);
+          } catch (Throwable failure) {
+            failedBatches.incrementAndGet();
+            throw failure;
+          }
         } else if (w instanceof TelemetryInbox.Task t) {
           runTask(t);
         }
@@ -110,7 +121,9 @@ public final class TelemetryProcessor {
       try {
         converter.accept(e);
         events.incrementAndGet();
-      } catch (RuntimeException ex) {
+      } catch (RuntimeException | StackOverflowError | LinkageError ex) {
+        // An Error too, when it is this event's own (a structure too deep, a class that fails to
+        // link): its neighbours are still converted. Out of memory ends the batch (run counts it).
         failedEvents.incrementAndGet();
         LOG.debugf(ex, "could not convert a %s event", e.type());
       }

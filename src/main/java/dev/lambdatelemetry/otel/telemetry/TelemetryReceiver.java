@@ -17,6 +17,7 @@ public final class TelemetryReceiver {
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.telemetry.listener");
   private static final int DEDUP_CAPACITY = 256;
+  private static final int CHUNK = 8192;
   /** How long a delivery may wait for room in a full inbox before it is dropped (and counted). */
   static final long FULL_INBOX_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -51,43 +52,87 @@ public final class TelemetryReceiver {
 
   /** Takes one HTTP body. Always returns normally: the caller answers 200 whatever happened. */
   public void receive(InputStream body, String sequenceId) {
+    receive(body, sequenceId, -1);
+  }
+
+  /**
+   * Takes one HTTP body of {@code contentLength} bytes ({@code -1} when unknown). Always returns
+   * normally: the caller answers 200 whatever happened.
+   */
+  public void receive(InputStream body, String sequenceId, long contentLength) {
     try {
-      take(body, sequenceId);
+      take(body, sequenceId, contentLength);
     } finally {
       arrived.run();
     }
   }
 
-  private void take(InputStream body, String sequenceId) {
+  private void take(InputStream body, String sequenceId, long contentLength) {
     Instant now = Instant.now();
-    byte[] bytes;
+    Read read;
     try {
-      bytes = readCapped(body);
+      read = read(body, contentLength);
     } catch (IOException | RuntimeException e) {
       unreadable.incrementAndGet();
       LOG.debugf(e, "could not read a telemetry body");
       return;
     }
-    if (bytes == null) {
+    if (read.status == Status.TOO_LARGE) {
       oversized.incrementAndGet();
       LOG.debugf("dropped a telemetry body over %d bytes", maxBodyBytes);
       return;
     }
+    if (read.status == Status.NO_ROOM) {
+      inbox.countDropped(read.length);
+      LOG.debugf("inbox full: dropped a batch while reading it");
+      return;
+    }
     if (!sequences.firstTime(sequenceId)) {
+      inbox.release(read.reserved);
       duplicates.incrementAndGet();
       LOG.debugf("batch %s seen before: acknowledged, not processed again", sequenceId);
       return;
     }
-    if (!inbox.offer(bytes, now, false, FULL_INBOX_WAIT_NANOS)) {
-      LOG.debugf("inbox full: dropped a batch of %d bytes", bytes.length);
+    if (!inbox.offerReserved(read.bytes, now, false, FULL_INBOX_WAIT_NANOS, read.reserved)) {
+      LOG.debugf("inbox full: dropped a batch of %d bytes", read.bytes.length);
     }
+  }
+
+  /** Takes one TCP-protocol line (one event) read into {@code reserved} bytes of inbox room. */
+  void receiveLine(byte[] line, long reserved) {
+    if (!inbox.offerReserved(line, Instant.now(), true, FULL_INBOX_WAIT_NANOS, reserved)) {
+      LOG.debugf("inbox full: dropped a line of %d bytes", line.length);
+    }
+    arrived.run();
   }
 
   /** Takes one TCP-protocol line (one event). */
   public void receiveLine(byte[] line) {
-    if (!inbox.offer(line, Instant.now(), true, FULL_INBOX_WAIT_NANOS)) {
-      LOG.debugf("inbox full: dropped a line of %d bytes", line.length);
-    }
+    receiveLine(line, 0);
+  }
+
+  /**
+   * Room for a TCP line still being read, from the inbox's byte bound (shared by every connection
+   * and by the bodies being read); false when there is none within the usual wait.
+   */
+  boolean reserve(long bytes) {
+    return inbox.reserve(bytes, FULL_INBOX_WAIT_NANOS);
+  }
+
+  /** Gives back room of a line that is not delivered after all. */
+  void release(long bytes) {
+    inbox.release(bytes);
+  }
+
+  /** A TCP line dropped for want of room in the inbox while it was read. */
+  void lineDropped(long bytes) {
+    inbox.countDropped(bytes);
+    arrived.run();
+  }
+
+  /** A TCP line dropped for its length. */
+  void lineTooLong() {
+    oversized.incrementAndGet();
     arrived.run();
   }
 
@@ -106,32 +151,82 @@ public final class TelemetryReceiver {
     return unreadable.get();
   }
 
-  /** Returns the bytes, or null when the body is longer than the cap (then drained to its end). */
-  private byte[] readCapped(InputStream in) throws IOException {
+  private enum Status { OK, TOO_LARGE, NO_ROOM }
+
+  /** A body read: its bytes and the inbox room they hold, or why it was not kept. */
+  private record Read(Status status, byte[] bytes, long reserved, long length) {}
+
+  /**
+   * Reads a body within the cap, taking its room in the inbox as it grows (sized at once from
+   * {@code contentLength} when known, so that no copy doubles it); a body over the cap, or with no
+   * room left, is read to its end and dropped. Every reservation is either handed back with the
+   * result or released here.
+   */
+  private Read read(InputStream in, long contentLength) throws IOException {
     if (in == null) {
-      return new byte[0];
+      return new Read(Status.OK, new byte[0], 0, 0);
     }
-    byte[] buf = new byte[8192];
-    int len = 0;
-    boolean over = false;
-    byte[] chunk = new byte[8192];
+    if (contentLength > maxBodyBytes) {
+      return new Read(Status.TOO_LARGE, null, 0, drain(in, new byte[CHUNK]));
+    }
+    byte[] chunk = new byte[CHUNK];
+    byte[] buf = new byte[0];
+    long reserved = 0;
+    long len = 0;
+    boolean done = false;
+    try {
+      if (contentLength > 0) {
+        if (!inbox.reserve(contentLength, FULL_INBOX_WAIT_NANOS)) {
+          return new Read(Status.NO_ROOM, null, 0, drain(in, chunk));
+        }
+        reserved = contentLength;
+        buf = new byte[(int) contentLength];
+      }
+      int n;
+      while ((n = in.read(chunk)) != -1) {
+        if (len + n > maxBodyBytes) {
+          buf = null;
+          return new Read(Status.TOO_LARGE, null, 0, len + n + drain(in, chunk));
+        }
+        if (len + n > buf.length) {
+          int capacity = (int) Math.min(maxBodyBytes, Math.max(buf.length * 2L, len + n));
+          // Both arrays live while one is copied into the other: reserve for both.
+          if (!inbox.reserve(capacity, FULL_INBOX_WAIT_NANOS)) {
+            buf = null;
+            return new Read(Status.NO_ROOM, null, 0, len + n + drain(in, chunk));
+          }
+          reserved += capacity;
+          int old = buf.length;
+          buf = Arrays.copyOf(buf, capacity);
+          inbox.release(old);
+          reserved -= old;
+        }
+        System.arraycopy(chunk, 0, buf, (int) len, n);
+        len += n;
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        inbox.release(reserved);
+      }
+    }
+    if (len == buf.length) {
+      return new Read(Status.OK, buf, reserved, len);
+    }
+    byte[] exact = Arrays.copyOf(buf, (int) len);
+    buf = null;
+    inbox.release(reserved - len);
+    return new Read(Status.OK, exact, len, len);
+  }
+
+  /** Reads {@code in} to its end; returns how many bytes that was. */
+  private static long drain(InputStream in, byte[] chunk) throws IOException {
+    long total = 0;
     int n;
     while ((n = in.read(chunk)) != -1) {
-      if (over) {
-        continue;
-      }
-      if (len + n > maxBodyBytes) {
-        over = true;
-        buf = null;
-        continue;
-      }
-      if (len + n > buf.length) {
-        buf = Arrays.copyOf(buf, Math.min(maxBodyBytes, Math.max(buf.length * 2, len + n)));
-      }
-      System.arraycopy(chunk, 0, buf, len, n);
-      len += n;
+      total += n;
     }
-    return over ? null : Arrays.copyOf(buf, len);
+    return total;
   }
 
   private static String normalise(String p) {

@@ -19,14 +19,18 @@ import java.io.InputStream;
 public class TelemetryResource {
 
   static final String SEQUENCE_ID = "Sequence-Id";
+  static final String CONTENT_LENGTH = "Content-Length";
 
   @Inject TelemetryReceiver receiver;
 
   /** The managed-instances emulator drops the path and always posts to {@code /}. */
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Response receiveAtRoot(InputStream body, @HeaderParam(SEQUENCE_ID) String sequenceId) {
-    receiver.receive(body, sequenceId);
+  public Response receiveAtRoot(
+      InputStream body,
+      @HeaderParam(SEQUENCE_ID) String sequenceId,
+      @HeaderParam(CONTENT_LENGTH) String contentLength) {
+    receiver.receive(body, sequenceId, length(contentLength));
     return Response.ok().build();
   }
 
@@ -37,11 +41,25 @@ public class TelemetryResource {
   public Response receive(
       @PathParam("path") String path,
       InputStream body,
-      @HeaderParam(SEQUENCE_ID) String sequenceId) {
+      @HeaderParam(SEQUENCE_ID) String sequenceId,
+      @HeaderParam(CONTENT_LENGTH) String contentLength) {
     if (!receiver.acceptsPath(path)) {
       return Response.status(Response.Status.NOT_FOUND).build();
     }
-    receiver.receive(body, sequenceId);
+    receiver.receive(body, sequenceId, length(contentLength));
     return Response.ok().build();
+  }
+
+  /** The declared body length, so that the receiver sizes its buffer once; -1 when unknown. */
+  static long length(String contentLength) {
+    if (contentLength == null) {
+      return -1;
+    }
+    try {
+      long n = Long.parseLong(contentLength.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 }

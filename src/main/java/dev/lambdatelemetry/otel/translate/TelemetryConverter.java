@@ -79,6 +79,7 @@ public final class TelemetryConverter {
   private final PhaseTracker phases;
   private final AtomicLong evicted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong failedOperations = new AtomicLong();
   private final AtomicLong unknown = new AtomicLong();
 
   private boolean managedInstances;
@@ -135,7 +136,7 @@ public final class TelemetryConverter {
         state.invokedArn = invokedFunctionArn;
       }
     } catch (RuntimeException e) {
-      failed.incrementAndGet();
+      failedOperations.incrementAndGet();
       LOG.debugf(e, "[convert] could not apply INVOKE %s", requestId);
     }
   }
@@ -149,7 +150,7 @@ public final class TelemetryConverter {
       }
       phases.drain();
     } catch (RuntimeException e) {
-      failed.incrementAndGet();
+      failedOperations.incrementAndGet();
       LOG.debug("[convert] drain failed", e);
     }
   }
@@ -169,9 +170,18 @@ public final class TelemetryConverter {
     return evicted.get();
   }
 
-  /** Events that could not be converted. */
+  /** Events that could not be converted (each lost; its neighbours were converted). */
   public long failedEvents() {
     return failed.get();
+  }
+
+  /**
+   * Calls other than {@link #accept} that failed: an {@link #onInvoke} (the span may lack the
+   * invoked ARN) or a {@link #drain} (held spans may be lost). Kept apart from {@link
+   * #failedEvents()}, which counts Telemetry API events.
+   */
+  public long failedOperations() {
+    return failedOperations.get();
   }
 
   /** Events of a type we do not model. */

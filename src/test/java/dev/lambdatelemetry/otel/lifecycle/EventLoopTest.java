@@ -81,6 +81,79 @@ class EventLoopTest {
   }
 
   @Test
+  void hooksThatThrowErrors_neverStopTheLoop() throws Exception {
+    // Errors, not exceptions: a heap exhausted by a burst, a deep structure, a class that fails to
+    // link, an assertion. The loop must still reach next on time and exit cleanly at SHUTDOWN.
+    List<String> calls = new CopyOnWriteArrayList<>();
+    TelemetryHooks broken = new TelemetryHooks() {
+      @Override
+      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
+        calls.add("start");
+        throw new StackOverflowError("deep");
+      }
+
+      @Override
+      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
+        calls.add("finish");
+        throw new OutOfMemoryError("Java heap space");
+      }
+
+      @Override
+      public void shutdownStarted(Instant stopBy) {
+        calls.add("stop background");
+        throw new NoClassDefFoundError("io/example/Missing");
+      }
+
+      @Override
+      public void exportArrived(Instant deadline) {
+        throw new AssertionError("export");
+      }
+
+      @Override
+      public void exportAll(Instant deadline) {
+        calls.add("export");
+        throw new OutOfMemoryError("Java heap space");
+      }
+
+      @Override
+      public void shutdown(Instant deadline) {
+        calls.add("shutdown");
+        throw new AssertionError("close");
+      }
+    };
+    Outcome o = play(broken, false);
+    assertThat(o.exitCode).isZero();
+    assertThat(o.result.invocations()).hasSize(2);
+    assertThat(o.result.violations()).isEmpty();
+    assertThat(calls).containsExactly(
+        "start", "finish", "start", "finish", "stop background", "export", "shutdown");
+  }
+
+  @Test
+  void aLoopThatFailsWithAnError_reportsItAndExits1() {
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    for (Error error : List.of(new OutOfMemoryError("Java heap space"), new StackOverflowError(),
+        new LinkageError("link"), new AssertionError("bug"))) {
+      reported.clear();
+      int code = EventLoop.exitCode(() -> {
+        throw error;
+      }, reported::add);
+      assertThat(code).isEqualTo(1);
+      assertThat(reported).containsExactly(error);
+    }
+  }
+
+  @Test
+  void aReportThatFailsToo_stillEndsWithExit1() {
+    int code = EventLoop.exitCode(() -> {
+      throw new IllegalStateException("loop");
+    }, e -> {
+      throw new OutOfMemoryError("while reporting");
+    });
+    assertThat(code).isEqualTo(1);
+  }
+
+  @Test
   void runtimeDoneThatNeverComes_isWaitedForOnlyUntilTheInvocationDeadline() throws Exception {
     List<Instant> finished = new CopyOnWriteArrayList<>();
     TelemetryHooks hooks = new TelemetryHooks() {

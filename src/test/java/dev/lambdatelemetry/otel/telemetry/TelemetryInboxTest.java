@@ -60,4 +60,17 @@ class TelemetryInboxTest {
     assertThat(inbox.offer(new byte[20], Instant.EPOCH, false, 1_000_000)).isFalse();
     assertThat(inbox.droppedBatches()).isEqualTo(1);
   }
+
+  @Test
+  void reservedRoom_countsAgainstTheByteBound_untilReleasedOrOffered() {
+    TelemetryInbox inbox = new TelemetryInbox(10, 100);
+    assertThat(inbox.reserve(60, 0)).isTrue();
+    assertThat(inbox.reserve(60, 0)).isFalse(); // a second delivery being read: no room
+    assertThat(inbox.offer(new byte[50], Instant.EPOCH, false)).isFalse();
+    assertThat(inbox.offerReserved(new byte[40], Instant.EPOCH, false, 0, 60)).isTrue();
+    assertThat(inbox.heldBytes()).isEqualTo(40);
+    assertThat(inbox.reserve(60, 0)).isTrue();
+    inbox.release(60);
+    assertThat(inbox.heldBytes()).isEqualTo(40);
+  }
 }
