@@ -76,9 +76,11 @@ class ConsoleExporterTest {
           "otel.logs.exporter", "console,otlp",
           "otel.metrics.exporter", "otlp,console",
           "lambda-telemetry.export.retry.max-attempts", "1");
+      OtelSettings settings = OtelSettings.from(TestConfigs.otel(props));
       ExportPipeline pipeline = new ExportPipeline(
-          TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)), RESOURCE,
-          () -> List.of(counter()), Clock.systemUTC(), RandomGenerator.getDefault(), out);
+          TestConfigs.export(props), settings, () -> RESOURCE,
+          () -> List.of(counter()), Clock.systemUTC(), RandomGenerator.getDefault(),
+          (inFlight, executor) -> ExporterFactory.create(settings, inFlight, executor, out));
       try {
         pipeline.span(span("a"));
         pipeline.log(TestLogRecordData.builder().setBody("hello").setResource(RESOURCE).build());

@@ -29,7 +29,7 @@ record GrpcConfig(URI endpoint, Duration timeout, X509TrustManager trustManager)
 
   /** The target {@link GrpcTransport#client} reads its client certificate settings from: none. */
   Target target() {
-    return new Target(Signal.TRACES, ExporterKind.OTLP, Protocol.GRPC, endpoint, Map.of(), Compression.NONE,
+    return new Target(Signal.TRACES, List.of(ExporterKind.OTLP), Protocol.GRPC, endpoint, Map.of(), Compression.NONE,
         timeout, Optional.empty(), Optional.empty(), Optional.empty());
   }
 
