@@ -22,7 +22,7 @@ import java.util.OptionalLong;
  * SimulatorMain --extension-cmd "java -jar target/quarkus-app/quarkus-run.jar" [--mode default|managed-instances|local-202]
  *               [--invocations N] [--benchmark] [--log-heavy] [--collector] [--shutdown-budget-ms N]
  *               [--free-listener-port] [--env KEY=VALUE]... [--protocol] [--report FILE] [--quiet]
- *               [--init-timeout-ms N] [--probe "COMMAND" [--probe-after N,N...]]
+ *               [--init-timeout-ms N] [--function-timeout-ms N] [--probe "COMMAND" [--probe-after N,N...]]
  * SimulatorMain [options] -- java -jar target/quarkus-app/quarkus-run.jar
  * </pre>
  *
@@ -41,6 +41,8 @@ import java.util.OptionalLong;
  * <li>{@code --env KEY=VALUE}: one more variable for the extension's environment (repeatable).</li>
  * <li>{@code --init-timeout-ms}: the Init budget (default 10 000 ms, Lambda's); longer to measure a start
  *     under a small CPU quota to its end.</li>
+ * <li>{@code --function-timeout-ms}: the function's timeout, each INVOKE's deadline (default 1 000 ms); an
+ *     extension that calls next after it is a violation and ends the run.</li>
  * <li>{@code --probe "COMMAND"}: runs {@code COMMAND LABEL [PID]} before the measured extension starts
  *     ({@code before-start}), once it is ready ({@code ready}) and after each invocation count of
  *     {@code --probe-after} ({@code after-N}); see {@link ProbeCommand}. For figures measured outside the
@@ -64,7 +66,8 @@ public final class SimulatorMain {
   /** Parsed command line. */
   record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
       boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
-      boolean freeListenerPort, Map<String, String> env, Duration initTimeout, ProbeCommand probe) {
+      boolean freeListenerPort, Map<String, String> env, Duration initTimeout, ProbeCommand probe,
+      Duration functionTimeout) {
 
     static Arguments parse(String[] args) {
       List<String> command = new ArrayList<>();
@@ -80,6 +83,7 @@ public final class SimulatorMain {
       Map<String, String> env = new LinkedHashMap<>();
       Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
       Duration initTimeout = SimulatorOptions.defaults().initTimeout();
+      Duration functionTimeout = null;
       List<String> probe = List.of();
       java.util.Set<Integer> probeAfter = new java.util.TreeSet<>();
       for (int i = 0; i < args.length; i++) {
@@ -104,6 +108,7 @@ public final class SimulatorMain {
           }
           case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
           case "--init-timeout-ms" -> initTimeout = Duration.ofMillis(positive(args, ++i));
+          case "--function-timeout-ms" -> functionTimeout = Duration.ofMillis(positive(args, ++i));
           case "--probe" -> probe = Arrays.asList(value(args, ++i).trim().split("\\s+"));
           case "--probe-after" -> {
             for (String count : value(args, ++i).split(",")) {
@@ -125,7 +130,7 @@ public final class SimulatorMain {
       }
       return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
           collector, shutdownBudget, freeListenerPort, Map.copyOf(env), initTimeout,
-          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter));
+          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout);
     }
 
     SimulatorOptions options() {
@@ -133,13 +138,17 @@ public final class SimulatorMain {
     }
 
     Scenario scenario() {
+      Scenario scenario;
       if (mode == SimulatorMode.MANAGED_INSTANCES) {
-        return Scenario.managedInstances(invocations);
+        scenario = Scenario.managedInstances(invocations);
+      } else if (logHeavy) {
+        scenario = Scenario.logHeavy(invocations, benchmark);
+      } else {
+        scenario = benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
       }
-      if (logHeavy) {
-        return Scenario.logHeavy(invocations, benchmark);
-      }
-      return benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
+      return functionTimeout == null ? scenario : new Scenario(scenario.invocations(), scenario.concurrent(),
+          functionTimeout, scenario.runtimeInit(), scenario.shutdownReason(), scenario.benchmark(),
+          scenario.lateShutdownFlush());
     }
 
     private static int positive(String[] args, int index) {
