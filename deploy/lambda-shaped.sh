@@ -22,6 +22,8 @@
 #                     --cpu-of (default --memory) in every step, so that ready time compares memory
 #                     sizes only: with the quota following the size, each 8 MB step down would add
 #                     ~7 % to ready by CPU alone. The first run, at --memory, is the reference.
+#   --tables DIR...   prints the table of runs kept in DIRs (target/benchmark/lambda-shaped/NAME),
+#                     their figures computed again from their reports and snapshots; runs nothing
 #   --smaps           at ready, also keeps /proc/PID/smaps and, with -XX:NativeMemoryTracking=summary
 #                     (passed through LAMBDA_TELEMETRY_JAVA_OPTS; NMT costs a little memory itself),
 #                     `jcmd PID System.map` of a local JDK 25 (LAMBDA_SHAPED_JCMD, default the first
@@ -44,15 +46,21 @@
 #      last one (simulator --probe-after; the simulator waits for each snapshot, with the extension
 #      idle in `next`), and once more after SHUTDOWN and exit (the peak).
 #   A run is bounded by `timeout` (LAMBDA_SHAPED_RUN_TIMEOUT, default 900 s). The function timeout
-#   is Lambda's default, 3 s. A stall is an invocation whose added time exceeds 1 s, no `next`
-#   before an invocation's deadline, an extension still alive at the SHUTDOWN deadline or an exit
+#   is Lambda's default, 3 s. A stall is an invocation whose INVOKE → next (the handler returns at
+#   once, so this is all the extension's) or added time exceeds 1 s, no `next` before an
+#   invocation's deadline, an extension still alive at the SHUTDOWN deadline or an exit
 #   code other than 0, an OOM kill, or a run that did not finish. Other violations of the
 #   simulator are listed but are no stall: a telemetry POST that the throttled listener answered
 #   after the simulator's 1 s limit delays telemetry, not the function.
 #   The simulator's Init budget is raised to 120 s so that a slow start under a small quota is
 #   measured to its end; the table says whether ready fit Lambda's 10 s Init.
 #
-# Figures per run (results.md, summary.json; MiB = 2^20 bytes):
+# Output, under target/benchmark/lambda-shaped/: NAME.md (the table, also printed), NAME/summary.json
+# (the figures), NAME/report.json (the simulator's report), NAME/snap-LABEL.json (the snapshots),
+# NAME/simulator.log; bisect-NAME.md; with --smaps NAME-where-every-mib.md (deploy/smaps-breakdown.sh).
+# NAME is --name, or m<MB>[-cpu<MB>][-node<MB>].
+#
+# Figures per run (MiB = 2^20 bytes):
 #   peak charged       memory.max_usage_in_bytes (v2 memory.peak) over the measured run, the Node
 #                      stand-in included when there is one
 #   anon / cache       memory.stat total_rss / total_cache (v2 anon / file) at each snapshot
@@ -66,6 +74,9 @@
 #   added              runtimeDone's batch answered -> extension's next (the simulator's addedMs),
 #                      mean / p99 / max over the same invocations
 #   ready              process start -> first next (the simulator's readyMs)
+#   INVOKE -> next     the simulator's durationMs: the first invocation's, p99 and max
+#   Node stand-in RSS  its VmRSS once filled, at ready, after the last invocation: under pressure
+#                      the kernel reclaims its file pages (the node binary), its Buffers stay
 # The machine may be shared: wall times (ready, added) are noisy there; memory figures and CPU
 # times are what to compare.
 #
@@ -241,6 +252,7 @@ bisect=0
 floor=32
 smaps=0
 name=
+tables=()
 while [ $# -gt 0 ]; do
   case "$1" in
     x86_64 | arm64) arch=$1 ;;
@@ -251,6 +263,7 @@ while [ $# -gt 0 ]; do
     --bisect) bisect=1 ;;
     --floor) floor=${2:?--floor needs MB}; shift ;;
     --smaps) smaps=1 ;;
+    --tables) shift; tables=("$@"); break ;;
     --name) name=${2:?--name needs a name}; shift ;;
     *) die "usage: $0 [x86_64|arm64] [--memory MB] [--cpu-of MB] [--beside-node MB] [--invocations N]" \
       "[--bisect [--floor MB]] [--smaps] [--name NAME]" ;;
@@ -470,7 +483,7 @@ summarise() {
        majflt: $s.process.majflt, cgroupMajflt: ($s.cgroup.pgmajfault - (snap("before-start").cgroup.pgmajfault // 0)),
        threads: $s.process.threads, nodeRssMiB: ($s.node.vmRssKb / 1024 | . * 10 | round / 10)} end;
     ($report[0]) as $r
-    | ([$r.invocations // [] | .[] | select(.addedMs > $stallMs)] | length) as $slow
+    | ([$r.invocations // [] | .[] | select(.addedMs > $stallMs or .durationMs > $stallMs)] | length) as $slow
     | (snap("end").cgroup.oomKill // 0) as $oom
     | {run: $run, memoryMb: $mem, cpuOfMb: $cpu, cpuQuotaUs: $quota, nodeMiB: $node, invocations: $n,
        invocationsRun: ($r.invocationCount // 0), exitCode: ($r.exitCode // null), simulatorExit: $rc,
@@ -486,6 +499,8 @@ summarise() {
        readyWithinLambdaInit: (($r.readyMs // 1e9) <= $initBudget),
        cpuToReadyMs: (cpu("before-start"; "ready") | if . then r1 else . end),
        peakMiB: (snap("end").cgroup.peak // 0 | mib),
+       invokeToNext: ($r.invocations // [] | map(.durationMs) | if length == 0 then null else
+         {first: (.[0] | r1), max: (max | r1), p99: (sort | .[((length * 0.99) | ceil) - 1] | r1)} end),
        first100: {cpuMsPerInvocation: (cpu("ready"; "after-100") | if . then (. / 100 | r1) else . end),
                   added: added(0; 100)},
        after2000: (if $n > 2000 then {cpuMsPerInvocation: (cpu("after-2000"; "after-\($n)")
@@ -528,11 +543,13 @@ summary_rows() { # summary files... -> markdown table, one column per run
       .first100.added | if . then "\(.mean) / \(.p99) / \(.max)" else null end),
     row("added, after 2 000: mean / p99 / max (ms)";
       .after2000.added | if . then "\(.mean) / \(.p99) / \(.max)" else null end),
+    row("INVOKE → next, first invocation / p99 / max (ms)";
+      .invokeToNext | if . then "\(.first) / \(.p99) / \(.max)" else null end),
     row("CPU throttled, whole run (ms)"; .throttledMs),
     row("memory.failcnt (limit reached) / OOM kills"; "\(.failcnt) / \(.oomKills)"),
     row("JVM inside the run'"'"'s cgroup (checked at ready)"; if .inCgroup then "yes" else "NO" end),
     row("invocations run / asked"; "\(.invocationsRun) / \(.invocations)"),
-    row("stall (added > 1 s, missed deadline, exit ≠ 0, OOM kill, unfinished)"; if .stall then "YES" else "no" end),
+    row("stall (INVOKE → next or added > 1 s, missed deadline, exit ≠ 0, OOM kill, unfinished)"; if .stall then "YES" else "no" end),
     row("violations"; .violations | if length == 0 then "none" else join("; ") end)' "$@"
 }
 
@@ -542,6 +559,21 @@ header() {
     "$(uname -sr), cgroup v$cg_version; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- layer: $tree; bundled runtime: $("$tree/$NAME/jre/bin/java" -version 2>&1 | sed -n 2p)"
 }
+
+if [ "${#tables[@]}" -gt 0 ]; then
+  files=()
+  for d in "${tables[@]}"; do
+    d=$(cd "$d" && pwd -P)
+    [ -f "$d/summary.json" ] || die "$d/summary.json is missing"
+    read -r r m c q n rc sec nm < <(jq -r '[.run, .memoryMb, .cpuOfMb, .cpuQuotaUs, .invocations,
+      .simulatorExit, .seconds, .nodeMiB] | map(tostring) | join(" ")' "$d/summary.json")
+    node_mb=$nm summarise "$d" "$r" "$m" "$c" "$q" "$n" "$rc" "$sec" >"$d/summary.json.new"
+    mv "$d/summary.json.new" "$d/summary.json"
+    files+=("$d/summary.json")
+  done
+  summary_rows "${files[@]}"
+  exit 0
+fi
 
 label=m$memory
 [ "$cpu_of" = "$memory" ] || label=$label-cpu$cpu_of
