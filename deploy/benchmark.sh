@@ -3,8 +3,12 @@
 # simulator. Builds nothing: it fails if the layer or the simulator's classes are missing.
 #
 # usage: deploy/benchmark.sh [ARCH] [--runs N] [--invocations N] [--heavy-invocations N]
+#        deploy/benchmark.sh [ARCH] --lambda-shaped MB [--beside-node MB] [--bisect] [--smaps] ...
 #   ARCH defaults to this machine's; --runs 5, --invocations 20000, --heavy-invocations 50 by default
 #   (the figures issue 5 asks for; smaller counts give a quick look, without the 10k/20k RSS rows).
+#   --lambda-shaped MB (or --bisect) runs deploy/lambda-shaped.sh instead, with the other options:
+#   the launcher inside a cgroup sized like a function of MB (memory limit, CPU quota MB / 1769 of
+#   a vCPU), started cold; see that script's header for its options and figures. Needs root.
 #
 # Writes target/benchmark/results.md (the table, also printed), target/benchmark/raw/*.json (the
 # simulator's reports) and target/benchmark/{start,ingest,floor}.json (the figures per run).
@@ -55,6 +59,9 @@ case "$(uname -m)" in
   aarch64 | arm64) arch=arm64 ;;
   *) arch=$(uname -m) ;;
 esac
+for a in "$@"; do
+  case "$a" in --lambda-shaped | --bisect) exec "$root/deploy/lambda-shaped.sh" "$@" ;; esac
+done
 runs=${BENCH_RUNS:-5}
 invocations=${BENCH_INVOCATIONS:-20000}
 heavy=${BENCH_HEAVY_INVOCATIONS:-50}

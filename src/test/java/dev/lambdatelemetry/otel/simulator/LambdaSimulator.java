@@ -39,6 +39,7 @@ public final class LambdaSimulator implements AutoCloseable {
   private final List<DeliveredBatch> delivered = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<FreezeWindow> freezes = new CopyOnWriteArrayList<>();
   private volatile IntConsumer afterInvocation = finished -> { };
+  private volatile Runnable afterReady = () -> { };
   private final TelemetryBus bus;
   private final HttpServer server;
   private final ExecutorService executor;
@@ -95,8 +96,8 @@ public final class LambdaSimulator implements AutoCloseable {
    */
   public SimulationResult run(Scenario scenario, ExtensionProcess process) throws InterruptedException {
     long origin = process == null ? startNanos : process.startNanos();
-    return new ScenarioRunner(options, registry, recorder, bus, runtimeDoneAnswered, afterInvocation, freezes)
-        .run(scenario, process, origin);
+    return new ScenarioRunner(options, registry, recorder, bus, runtimeDoneAnswered, afterInvocation, afterReady,
+        freezes).run(scenario, process, origin);
   }
 
   /**
@@ -107,6 +108,15 @@ public final class LambdaSimulator implements AutoCloseable {
    */
   public void afterInvocation(IntConsumer hook) {
     this.afterInvocation = hook;
+  }
+
+  /**
+   * Sets a hook called on the scenario thread once Init succeeded (every extension called next, the
+   * extension is ready) and before the first INVOKE is delivered. For measurements at that moment, e.g.
+   * the memory a launched extension holds once ready.
+   */
+  public void afterReady(Runnable hook) {
+    this.afterReady = hook;
   }
 
   /** The real freezes of the extension process so far, in order. */

@@ -314,6 +314,32 @@ class LambdaSimulatorTest {
   }
 
   @Test
+  void afterReady_runsOnceInitEndedAndBeforeTheFirstInvoke() throws Exception {
+    LambdaSimulator simulator = simulator(SimulatorOptions.defaults());
+    Listener listener = listener();
+    List<List<String>> seenAtReady = new CopyOnWriteArrayList<>();
+    List<Integer> invocationsAtReady = new CopyOnWriteArrayList<>();
+    List<Integer> finished = new CopyOnWriteArrayList<>();
+    simulator.afterReady(() -> {
+      seenAtReady.add(List.copyOf(simulator.generatedEvents()));
+      invocationsAtReady.add(finished.size());
+    });
+    simulator.afterInvocation(finished::add);
+    CompletableFuture<SimulationResult> run = runAsync(simulator, Scenario.defaultScenario(2));
+    String id = identifier(register(simulator, NAME, "[\"INVOKE\",\"SHUTDOWN\"]", true));
+    send(simulator, "PUT", "/2022-07-01/telemetry", id, subscription(listener.port(), "2022-12-13"));
+    playWellBehaved(simulator, id, listener, new ArrayList<>());
+    SimulationResult result = run.get();
+
+    assertThat(result.violations()).isEmpty();
+    assertThat(invocationsAtReady).containsExactly(0);
+    assertThat(seenAtReady).singleElement().satisfies(events -> {
+      assertThat(String.join("\n", events)).contains("platform.initReport").doesNotContain("platform.start");
+    });
+    assertThat(finished).containsExactly(1, 2);
+  }
+
+  @Test
   void managedInstancesScenario_interleavesRequestsWithoutRuntimeDone() throws Exception {
     LambdaSimulator simulator = simulator(SimulatorOptions.defaults(SimulatorMode.MANAGED_INSTANCES));
     Listener listener = listener();

@@ -31,10 +31,11 @@ final class ScenarioRunner {
   private final PlatformEvents events;
   private final Map<String, Long> runtimeDoneAnswered;
   private final IntConsumer afterInvocation;
+  private final Runnable afterReady;
   private final List<FreezeWindow> freezes;
 
   ScenarioRunner(SimulatorOptions options, ExtensionRegistry registry, ConformanceRecorder recorder,
-      TelemetryBus bus, Map<String, Long> runtimeDoneAnswered, IntConsumer afterInvocation,
+      TelemetryBus bus, Map<String, Long> runtimeDoneAnswered, IntConsumer afterInvocation, Runnable afterReady,
       List<FreezeWindow> freezes) {
     this.options = options;
     this.registry = registry;
@@ -43,6 +44,7 @@ final class ScenarioRunner {
     this.events = new PlatformEvents(options);
     this.runtimeDoneAnswered = runtimeDoneAnswered;
     this.afterInvocation = afterInvocation;
+    this.afterReady = afterReady;
     this.freezes = freezes;
   }
 
@@ -52,6 +54,9 @@ final class ScenarioRunner {
     double initMs = init(scenario);
     boolean initialised = initMs >= 0;
     sampleRss(process, rss, SimulationResult.RSS_READY);
+    if (initialised) {
+      afterReady.run();
+    }
     int warmUp = SimulationResult.warmUpFor(scenario.invocations().size());
     SimulationResult.WarmPhase warm = SimulationResult.WarmPhase.NONE;
     if (initialised && options.mode() == SimulatorMode.MANAGED_INSTANCES) {

@@ -22,6 +22,7 @@ import java.util.OptionalLong;
  * SimulatorMain --extension-cmd "java -jar target/quarkus-app/quarkus-run.jar" [--mode default|managed-instances|local-202]
  *               [--invocations N] [--benchmark] [--log-heavy] [--collector] [--shutdown-budget-ms N]
  *               [--free-listener-port] [--env KEY=VALUE]... [--protocol] [--report FILE] [--quiet]
+ *               [--init-timeout-ms N] [--function-timeout-ms N] [--probe "COMMAND" [--probe-after N,N...]]
  * SimulatorMain [options] -- java -jar target/quarkus-app/quarkus-run.jar
  * </pre>
  *
@@ -38,6 +39,14 @@ import java.util.OptionalLong;
  *     ({@code LAMBDA_TELEMETRY_LISTENER_PORT}) instead of Lambda's 4290, which another run on a shared
  *     machine may hold.</li>
  * <li>{@code --env KEY=VALUE}: one more variable for the extension's environment (repeatable).</li>
+ * <li>{@code --init-timeout-ms}: the Init budget (default 10 000 ms, Lambda's); longer to measure a start
+ *     under a small CPU quota to its end.</li>
+ * <li>{@code --function-timeout-ms}: the function's timeout, each INVOKE's deadline (default 1 000 ms); an
+ *     extension that calls next after it is a violation and ends the run.</li>
+ * <li>{@code --probe "COMMAND"}: runs {@code COMMAND LABEL [PID]} before the measured extension starts
+ *     ({@code before-start}), once it is ready ({@code ready}) and after each invocation count of
+ *     {@code --probe-after} ({@code after-N}); see {@link ProbeCommand}. For figures measured outside the
+ *     simulator, e.g. a cgroup's memory (deploy/benchmark.sh's Lambda-shaped mode).</li>
  * </ul>
  *
  * Exits 0 when the extension exited 0 and broke no rule, 1 otherwise (violations printed), 2 on bad usage.
@@ -57,7 +66,8 @@ public final class SimulatorMain {
   /** Parsed command line. */
   record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
       boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
-      boolean freeListenerPort, Map<String, String> env) {
+      boolean freeListenerPort, Map<String, String> env, Duration initTimeout, ProbeCommand probe,
+      Duration functionTimeout) {
 
     static Arguments parse(String[] args) {
       List<String> command = new ArrayList<>();
@@ -72,6 +82,10 @@ public final class SimulatorMain {
       boolean freeListenerPort = false;
       Map<String, String> env = new LinkedHashMap<>();
       Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
+      Duration initTimeout = SimulatorOptions.defaults().initTimeout();
+      Duration functionTimeout = null;
+      List<String> probe = List.of();
+      java.util.Set<Integer> probeAfter = new java.util.TreeSet<>();
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--extension-cmd" -> command = Arrays.asList(value(args, ++i).trim().split("\\s+"));
@@ -93,6 +107,14 @@ public final class SimulatorMain {
             env.put(pair.substring(0, eq), pair.substring(eq + 1));
           }
           case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
+          case "--init-timeout-ms" -> initTimeout = Duration.ofMillis(positive(args, ++i));
+          case "--function-timeout-ms" -> functionTimeout = Duration.ofMillis(positive(args, ++i));
+          case "--probe" -> probe = Arrays.asList(value(args, ++i).trim().split("\\s+"));
+          case "--probe-after" -> {
+            for (String count : value(args, ++i).split(",")) {
+              probeAfter.add(positive(args, i, count.trim()));
+            }
+          }
           case "--" -> {
             command = Arrays.asList(Arrays.copyOfRange(args, i + 1, args.length));
             i = args.length;
@@ -103,26 +125,37 @@ public final class SimulatorMain {
       if (command.isEmpty()) {
         throw new IllegalArgumentException("--extension-cmd \"<command line>\" (or -- <command>) is required");
       }
+      if (!probeAfter.isEmpty() && probe.isEmpty()) {
+        throw new IllegalArgumentException("--probe-after needs --probe \"<command>\"");
+      }
       return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
-          collector, shutdownBudget, freeListenerPort, Map.copyOf(env));
+          collector, shutdownBudget, freeListenerPort, Map.copyOf(env), initTimeout,
+          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout);
     }
 
     SimulatorOptions options() {
-      return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget);
+      return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget).withInitTimeout(initTimeout);
     }
 
     Scenario scenario() {
+      Scenario scenario;
       if (mode == SimulatorMode.MANAGED_INSTANCES) {
-        return Scenario.managedInstances(invocations);
+        scenario = Scenario.managedInstances(invocations);
+      } else if (logHeavy) {
+        scenario = Scenario.logHeavy(invocations, benchmark);
+      } else {
+        scenario = benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
       }
-      if (logHeavy) {
-        return Scenario.logHeavy(invocations, benchmark);
-      }
-      return benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
+      return functionTimeout == null ? scenario : new Scenario(scenario.invocations(), scenario.concurrent(),
+          functionTimeout, scenario.runtimeInit(), scenario.shutdownReason(), scenario.benchmark(),
+          scenario.lateShutdownFlush());
     }
 
     private static int positive(String[] args, int index) {
-      String raw = value(args, index);
+      return positive(args, index, value(args, index));
+    }
+
+    private static int positive(String[] args, int index, String raw) {
       try {
         int parsed = Integer.parseInt(raw);
         if (parsed > 0) {
@@ -165,6 +198,9 @@ public final class SimulatorMain {
     if (arguments.benchmark()) {
       warmUpHarness(arguments);
     }
+    if (arguments.probe() != null) {
+      arguments.probe().run(ProbeCommand.BEFORE_START, 0, out);
+    }
     SimulationResult result;
     OptionalLong functionLogsExported = OptionalLong.empty();
     try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
@@ -172,7 +208,8 @@ public final class SimulatorMain {
       if (arguments.benchmark()) {
         settle();
       }
-      result = simulate(arguments, arguments.scenario(), simulator, collector, arguments.quiet() ? null : out);
+      result = simulate(arguments, arguments.scenario(), simulator, collector, arguments.quiet() ? null : out,
+          arguments.probe() == null ? null : out);
       if (collector != null) {
         functionLogsExported = OptionalLong.of(collector.functionLogRecords());
         out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
@@ -202,7 +239,7 @@ public final class SimulatorMain {
   }
 
   private static SimulationResult simulate(Arguments arguments, Scenario scenario, LambdaSimulator simulator,
-      BenchmarkCollector collector, PrintStream out) throws IOException, InterruptedException {
+      BenchmarkCollector collector, PrintStream out, PrintStream probeOut) throws IOException, InterruptedException {
     Map<String, String> env = new LinkedHashMap<>();
     if (collector != null) {
       env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint());
@@ -212,6 +249,9 @@ public final class SimulatorMain {
     }
     env.putAll(arguments.env());
     try (ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env, out)) {
+      if (probeOut != null) {
+        arguments.probe().install(simulator, extension.pid(), probeOut);
+      }
       return simulator.run(scenario, extension);
     }
   }
@@ -226,7 +266,7 @@ public final class SimulatorMain {
   private static void warmUpHarness(Arguments arguments) throws IOException, InterruptedException {
     try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
         LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
-      simulate(arguments, Scenario.benchmark(HARNESS_WARM_UP_INVOCATIONS), simulator, collector, null);
+      simulate(arguments, Scenario.benchmark(HARNESS_WARM_UP_INVOCATIONS), simulator, collector, null, null);
     }
   }
 

@@ -50,9 +50,33 @@ class SimulatorMainArgumentsTest {
         .allSatisfy(spec -> assertThat(spec.runtimeDuration()).isEqualTo(Duration.ZERO));
   }
 
+  @Test
+  void parse_probe_runsTheCommandAtReadyAndAfterTheListedInvocations() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x",
+      "--probe", " /bin/sh probe.sh ", "--probe-after", "2000,100", "--init-timeout-ms", "60000", "--benchmark",
+      "--invocations", "3", "--function-timeout-ms", "3000"});
+
+    assertThat(arguments.probe().command()).containsExactly("/bin/sh", "probe.sh");
+    assertThat(arguments.probe().after()).containsExactlyInAnyOrder(100, 2000);
+    assertThat(arguments.options().initTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(arguments.scenario().functionTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(arguments.scenario().benchmark()).isTrue();
+    assertThat(arguments.scenario().invocations()).hasSize(3);
+  }
+
+  @Test
+  void parse_noProbe_keepsLambdasInitBudget() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x"});
+
+    assertThat(arguments.probe()).isNull();
+    assertThat(arguments.options().initTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(arguments.scenario().functionTimeout()).isEqualTo(Duration.ofSeconds(1));
+  }
+
   @ParameterizedTest
   @CsvSource({"--shutdown-budget-ms, 0", "--shutdown-budget-ms, soon", "--invocations, -1", "--env, NOEQUALS",
-    "--env, =value"})
+    "--env, =value",
+    "--probe-after, 100;x", "--init-timeout-ms, 0", "--function-timeout-ms, -5"})
   void parse_badValue_isRejectedWithTheOptionsName(String option, String value) {
     assertThatThrownBy(() -> SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x", option, value}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(option);
