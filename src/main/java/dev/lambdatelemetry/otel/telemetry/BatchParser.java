@@ -115,8 +115,9 @@ public final class BatchParser {
 
   /**
    * Reads every root-level JSON value: arrays contribute their elements, objects are one event each,
-   * anything else (or nothing at all) makes the body malformed. The values and elements are found
-   * by {@link #valueEnd}; each element is then parsed on its own (see the class comment).
+   * anything else (or nothing at all) makes the body malformed. One Jackson parser reads the body;
+   * at its first fault the body is read again from the element that faulted, one element at a time
+   * (see the class comment).
    */
   private ParseResult parseRootValues(byte[] body, Instant receivedAt) {
     // The time contract of TelemetryEvent is "never null"; a null receive time is a caller bug, but
@@ -126,30 +127,15 @@ public final class BatchParser {
       return batch.result(true);
     }
     byte[] b = utf8(body);
-    int end = b.length;
-    int i = skipWhitespace(b, startAfterBom(b), end);
-    if (i == end) {
+    int start = skipWhitespace(b, startAfterBom(b), b.length);
+    if (start == b.length) {
       return batch.result(true);
     }
     try {
-      while (i < end) {
-        int valueEnd;
-        if (b[i] == '[') {
-          valueEnd = readArray(b, i, end, batch);
-        } else {
-          valueEnd = valueEnd(b, i, end);
-          if (valueEnd > i && b[i] == '{') {
-            readElement(b, i, valueEnd, batch);
-          } else {
-            batch.malformedBody = true; // null, a string, a number... at the root
-          }
-        }
-        if (valueEnd <= i) { // truncated, or a ',' or closer where a value belongs
-          batch.malformedBody = true;
-          LOG.debugf("Telemetry body malformed at byte %d, after %d events", i, batch.events.size());
-          break;
-        }
-        i = skipWhitespace(b, valueEnd, end);
+      batch.mark(start, false);
+      if (!readWhole(b, batch)) {
+        batch.rollBack();
+        readByElement(b, batch.markOffset, batch.markInArray, batch);
       }
     } catch (RuntimeException e) { // defensive: this method never throws
       batch.malformedBody = true;
@@ -159,14 +145,93 @@ public final class BatchParser {
   }
 
   /**
-   * Reads the elements of the array opening at {@code open}; returns the index after its closing
-   * bracket, or -1 when the array is truncated or not an array (the elements read so far stay).
+   * The fast path: the whole body with one parser, marking the batch at each element so that a
+   * fault can be resumed from there. Returns false at the first fault of any kind.
    */
-  private int readArray(byte[] b, int open, int end, Batch batch) {
-    int i = skipWhitespace(b, open + 1, end);
-    if (i < end && b[i] == ']') {
-      return i + 1;
+  private boolean readWhole(byte[] b, Batch batch) {
+    try (JsonParser p = JsonReader.parser(b)) {
+      JsonToken token;
+      while ((token = p.nextToken()) != null) {
+        if (token == JsonToken.START_ARRAY) {
+          while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+              throw new IOException("unterminated array"); // defensive: Jackson throws first
+            }
+            batch.mark(tokenOffset(p), true);
+            if (token == JsonToken.START_OBJECT) {
+              readEnvelope(p, token, batch);
+            } else {
+              p.skipChildren();
+              batch.malformed("element is not an object", null);
+            }
+          }
+        } else {
+          batch.mark(tokenOffset(p), false);
+          if (token == JsonToken.START_OBJECT) {
+            readEnvelope(p, token, batch);
+          } else {
+            batch.malformedBody = true; // null, a string, a number... at the root
+            p.skipChildren();
+          }
+        }
+      }
+      return true;
+    } catch (IOException | RuntimeException e) { // StreamConstraintsException, JsonParseException...
+      LOG.debugf("Telemetry body: fault after %d events, read again by element: %s",
+          batch.events.size(), e.getMessage());
+      return false;
     }
+  }
+
+  private static int tokenOffset(JsonParser p) {
+    return (int) p.currentTokenLocation().getByteOffset();
+  }
+
+  /**
+   * The slow path, from {@code from}: each value's extent found by {@link #valueEnd}, each element
+   * parsed on its own, so that a fault costs only its element.
+   *
+   * @param inArray {@code from} is an element of a root array, not a root value
+   */
+  private void readByElement(byte[] b, int from, boolean inArray, Batch batch) {
+    int end = b.length;
+    int i = from;
+    if (inArray) {
+      i = readElements(b, i, end, batch);
+      if (i < 0) {
+        batch.malformedBody = true;
+        return;
+      }
+      i = skipWhitespace(b, i, end);
+    }
+    while (i < end) {
+      int valueEnd;
+      if (b[i] == '[') {
+        int first = skipWhitespace(b, i + 1, end);
+        valueEnd = first < end && b[first] == ']' ? first + 1 : readElements(b, first, end, batch);
+      } else {
+        valueEnd = valueEnd(b, i, end);
+        if (valueEnd > i && b[i] == '{') {
+          readElement(b, i, valueEnd, batch);
+        } else {
+          batch.malformedBody = true; // null, a string, a number... at the root
+        }
+      }
+      if (valueEnd <= i) { // truncated, or a ',' or closer where a value belongs
+        batch.malformedBody = true;
+        LOG.debugf("Telemetry body malformed at byte %d, after %d events", i, batch.events.size());
+        return;
+      }
+      i = skipWhitespace(b, valueEnd, end);
+    }
+  }
+
+  /**
+   * Reads array elements from the one at {@code from}; returns the index after the array's closing
+   * bracket, or -1 when the array is truncated or broken there (the elements read so far stay).
+   */
+  private int readElements(byte[] b, int from, int end, Batch batch) {
+    int i = from;
     while (i < end) {
       int elementEnd = valueEnd(b, i, end);
       if (elementEnd <= i) {
@@ -721,6 +786,12 @@ public final class BatchParser {
     final List<TelemetryEvent> events = new ArrayList<>();
     int malformedElements;
     boolean malformedBody;
+    // The state before the element being read, to resume from after a fault.
+    int markOffset;
+    boolean markInArray;
+    private int markEvents;
+    private int markMalformedElements;
+    private boolean markMalformedBody;
 
     Batch(Instant receivedAt) {
       this.receivedAt = receivedAt;
@@ -729,6 +800,22 @@ public final class BatchParser {
     void malformed(String why, String type) {
       malformedElements++;
       LOG.debugf("Malformed telemetry element (%s, type %s)", why, type);
+    }
+
+    /** Marks the state before the value at {@code offset} (an array element when {@code inArray}). */
+    void mark(int offset, boolean inArray) {
+      markOffset = offset;
+      markInArray = inArray;
+      markEvents = events.size();
+      markMalformedElements = malformedElements;
+      markMalformedBody = malformedBody;
+    }
+
+    /** Forgets what was read since the mark: it is read again. */
+    void rollBack() {
+      events.subList(markEvents, events.size()).clear();
+      malformedElements = markMalformedElements;
+      malformedBody = markMalformedBody;
     }
 
     ParseResult result(boolean malformedBody) {

@@ -37,8 +37,8 @@ import java.util.Map;
  *   <li>the factory's read constraints stop a member name past {@link #MAX_NAME_LENGTH} characters
  *       and a number past {@link #MAX_NUMBER_LENGTH} characters before either is decoded (a long
  *       name would otherwise stay in Jackson's shared name table; a long number costs quadratic time
- *       to convert), and nesting one level past {@link #MAX_DEPTH} under a telemetry event's
- *       envelope, so even a skipped value cannot grow Jackson's own context chain.
+ *       to convert), and nesting past a record's {@link #MAX_DEPTH} inside a batch's array and an
+ *       event's envelope, so that even a skipped value cannot grow Jackson's own context chain.
  * </ul>
  *
  * <p>Strings keep Jackson's default bound (20 M characters): the listener already bounds a body,
@@ -59,7 +59,7 @@ public final class JsonReader {
 
   static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH + 1) // + the {time, type, record} envelope around a record
+          .maxNestingDepth(MAX_DEPTH + 2) // + a batch's array and an event's {time, type, record}
           .maxNameLength(MAX_NAME_LENGTH)
           .maxNumberLength(MAX_NUMBER_LENGTH)
           .build())
