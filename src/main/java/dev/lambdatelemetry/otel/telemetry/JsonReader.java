@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.telemetry;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -57,24 +58,51 @@ public final class JsonReader {
   /** Longest number, in characters: more digits than a double or a 128-bit integer has. */
   public static final int MAX_NUMBER_LENGTH = 64;
 
-  static final JsonFactory FACTORY = JsonFactory.builder()
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH + 2) // + a batch's array and an event's {time, type, record}
-          .maxNameLength(MAX_NAME_LENGTH)
-          .maxNumberLength(MAX_NUMBER_LENGTH)
-          .build())
-      .build();
+  /**
+   * Most member names kept in the shared name table before the factory holding it is replaced:
+   * far more than the platform's and a function's usual keys, few enough to weigh little.
+   */
+  static final int MAX_SHARED_NAMES = 500;
+
+  private static volatile Factory factory = new Factory();
 
   private JsonReader() {}
 
+  /**
+   * The factory to read with, bounded like every reader here. Its parsers share a table of
+   * canonical member names (so that a batch's thousands of {@code "time"} and {@code "type"} cost
+   * one String each), which Jackson grows up to about 6 000 names of up to {@link #MAX_NAME_LENGTH}
+   * characters and never shrinks: a function logging JSON with names of its choosing would fill it
+   * (measured: 11 MiB kept with 1 KiB names, half the layer's heap). So a factory whose table holds
+   * more than {@link #MAX_SHARED_NAMES} names is replaced by a fresh one. Canonical names also keep
+   * Jackson on its fast UTF-8 parser, which rejects malformed UTF-8 instead of replacing it.
+   */
+  public static JsonFactory factory() {
+    return factoryNow();
+  }
+
+  private static Factory factoryNow() {
+    Factory f = factory;
+    if (f.names() > MAX_SHARED_NAMES) {
+      f = new Factory(); // a race only makes two: either is right
+      factory = f;
+    }
+    return f;
+  }
+
+  /** The names in the shared table of the factory {@link #factory()} would return now. */
+  static int sharedNames() {
+    return factoryNow().names();
+  }
+
   /** A parser over {@code bytes} (UTF-8, or UTF-16/32 with a BOM as JSON allows). */
   public static JsonParser parser(byte[] bytes) throws IOException {
-    return FACTORY.createParser(bytes);
+    return factory().createParser(bytes);
   }
 
   /** A parser over {@code length} bytes of {@code bytes} from {@code offset}, not copied. */
   public static JsonParser parser(byte[] bytes, int offset, int length) throws IOException {
-    return FACTORY.createParser(bytes, offset, length);
+    return factory().createParser(bytes, offset, length);
   }
 
   /**
@@ -91,7 +119,7 @@ public final class JsonReader {
     if (bytes == null || length <= 0) {
       return null;
     }
-    try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
+    try (JsonParser p = factory().createParser(bytes, offset, length)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         return null;
@@ -122,7 +150,7 @@ public final class JsonReader {
     }
     // Open containers, innermost last; a container's frame is popped and added to its parent's
     // when its end token arrives.
-    List<Container> open = new ArrayList<>();
+    List<Container> open = null; // allocated at the first nested container: most are flat
     Container current = new Container(token == JsonToken.START_OBJECT);
     int values = 1;
     while (true) {
@@ -134,7 +162,7 @@ public final class JsonReader {
         case FIELD_NAME -> current.name = p.currentName();
         case END_OBJECT, END_ARRAY -> {
           JsonValue done = current.value();
-          if (open.isEmpty()) {
+          if (open == null || open.isEmpty()) {
             return done;
           }
           current = open.remove(open.size() - 1);
@@ -145,7 +173,9 @@ public final class JsonReader {
             throw new StreamConstraintsException("more than " + MAX_VALUES + " values");
           }
           if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            if (open.size() + 2 > MAX_DEPTH) {
+            if (open == null) {
+              open = new ArrayList<>();
+            } else if (open.size() + 2 > MAX_DEPTH) {
               throw new StreamConstraintsException("deeper than " + MAX_DEPTH + " levels");
             }
             open.add(current);
@@ -176,6 +206,23 @@ public final class JsonReader {
   /** A Long when it fits (a parser may report a long-range value as BIG_INTEGER). */
   private static Number integer(BigInteger b) {
     return b.bitLength() < 64 ? (Number) b.longValue() : b;
+  }
+
+  /** Jackson's factory with the bounds of this class, telling the size of its name table. */
+  private static final class Factory extends JsonFactory {
+    Factory() {
+      super(new JsonFactoryBuilder()
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES) // nothing compares names by identity
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxNestingDepth(MAX_DEPTH + 2) // + a batch's array and an event's {time, type, record}
+              .maxNameLength(MAX_NAME_LENGTH)
+              .maxNumberLength(MAX_NUMBER_LENGTH)
+              .build()));
+    }
+
+    int names() {
+      return _byteSymbolCanonicalizer.size();
+    }
   }
 
   /** An object or array being read. */

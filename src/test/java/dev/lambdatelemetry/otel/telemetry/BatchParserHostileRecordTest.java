@@ -12,6 +12,7 @@ import dev.lambdatelemetry.otel.telemetry.model.TelemetryEvent;
 import dev.lambdatelemetry.otel.testing.SmallStack;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -70,7 +71,7 @@ class BatchParserHostileRecordTest {
     assertThat(result.events()).extracting(TelemetryEvent::type)
         .containsExactly("platform.start", "function", "platform.runtimeDone");
     assertThat(result.events().get(2).record()).isEqualTo(
-        new RuntimeDone("r-1", "success", null, null, null, java.util.List.of(), null, null));
+        new RuntimeDone("r-1", "success", null, null, null, List.of(), null, null));
     TelemetryEvent log = result.events().get(1);
     assertThat(log.time()).isEqualTo(Instant.parse("2024-05-20T16:40:00.050Z"));
     assertThat(log.record()).isInstanceOfSatisfying(LogLine.class, line -> {
@@ -191,6 +192,53 @@ class BatchParserHostileRecordTest {
     assertThat(result.malformedElements()).isEqualTo(1);
     assertThat(result.events()).extracting(TelemetryEvent::type)
         .containsExactly("platform.start", "platform.runtimeDone");
+  }
+
+  /** After a fault the rest of a body is read element by element: it must read the same events. */
+  @ParameterizedTest
+  @MethodSource("dev.lambdatelemetry.otel.telemetry.BatchParserTest#fixtureTypes")
+  void everyFixtureAfterAHostileElement_readsTheSameEventsAsAlone(String fixture, List<String> types) {
+    String alone = new String(BatchParserTest.fixture(fixture), StandardCharsets.UTF_8);
+    int open = alone.indexOf('[');
+    String afterHostile = alone.substring(0, open + 1) + functionLog(nestedArrays(1_000)) + ","
+        + alone.substring(open + 1);
+
+    ParseResult expected = parse(alone);
+    ParseResult result = SmallStack.call(() -> parse(afterHostile));
+
+    assertThat(result.events()).hasSize(types.size() + 1);
+    assertThat(result.events().subList(1, result.events().size())).isEqualTo(expected.events());
+    assertThat(result.malformedElements()).isEqualTo(expected.malformedElements());
+    assertThat(result.malformedBody()).isEqualTo(expected.malformedBody());
+  }
+
+  @Test
+  void aFaultAfterCompleteElements_readsThemOnce() {
+    String body = "[" + START_JSON + "," + RUNTIME_DONE_JSON + "] {\"type\":\"function\",\"record\":"
+        + nestedObjects(100) + "} [" + START_JSON + ",42]";
+
+    ParseResult result = SmallStack.call(() -> parse(body));
+
+    assertThat(result.malformedBody()).isFalse();
+    assertThat(result.malformedElements()).isEqualTo(1); // the 42
+    assertThat(result.events()).extracting(TelemetryEvent::type).containsExactly(
+        "platform.start", "platform.runtimeDone", "function", "platform.start");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"UTF-8 BOM", "UTF-16BE", "UTF-16LE", "UTF-32LE"})
+  void aHostileRecordInAnotherUnicodeEncoding_costsOnlyItself(String encoding) {
+    String body = "[" + START_JSON + "," + functionLog(nestedObjects(500)) + "," + RUNTIME_DONE_JSON + "]";
+    byte[] bytes = encoding.equals("UTF-8 BOM")
+        ? ("\uFEFF" + body).getBytes(StandardCharsets.UTF_8)
+        : ("\uFEFF" + body).getBytes(java.nio.charset.Charset.forName(encoding));
+
+    ParseResult result = SmallStack.call(() -> parser.parse(bytes, RECEIVED));
+
+    assertThat(result.malformedBody()).isFalse();
+    assertThat(result.events()).extracting(TelemetryEvent::type)
+        .containsExactly("platform.start", "function", "platform.runtimeDone");
+    assertThat(((LogLine) result.events().get(1).record()).text()).startsWith("{\"a\":{\"a\":");
   }
 
   private ParseResult parse(String body) {

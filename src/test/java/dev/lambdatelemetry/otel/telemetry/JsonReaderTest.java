@@ -143,6 +143,20 @@ class JsonReaderTest {
   }
 
   @Test
+  void namesOfPastDocumentsAreNotKeptBeyondTheBound() {
+    for (int doc = 0; doc < 20; doc++) {
+      StringBuilder json = new StringBuilder("{");
+      for (int k = 0; k < 300; k++) {
+        json.append(k == 0 ? "" : ",").append("\"").append(doc).append('-').append(k)
+            .append("x".repeat(1000)).append("\":1");
+      }
+      assertThat(JsonReader.parseOrNull(json.append('}').toString())).isNotNull();
+
+      assertThat(JsonReader.sharedNames()).isLessThanOrEqualTo(JsonReader.MAX_SHARED_NAMES);
+    }
+  }
+
+  @Test
   void readLeavesTheParserOnTheValuesLastToken() throws Exception {
     try (JsonParser p = JsonReader.parser("[{\"a\":[1,{\"b\":2}]},\"next\"]".getBytes(StandardCharsets.UTF_8))) {
       assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
