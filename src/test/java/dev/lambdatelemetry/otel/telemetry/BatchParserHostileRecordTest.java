@@ -37,8 +37,7 @@ class BatchParserHostileRecordTest {
   private static final String RUNTIME_DONE_JSON =
       "{\"time\":\"2024-05-20T16:40:00.100Z\",\"type\":\"platform.runtimeDone\","
           + "\"record\":{\"requestId\":\"r-1\",\"status\":\"success\"}}";
-  /** The bound of a hostile record kept as text, in UTF-8 bytes (so at most as many chars). */
-  private static final int KEPT_TEXT_BOUND = 16 * 1024;
+  private static final int KEPT_TEXT_BOUND = BatchParser.MAX_KEPT_RECORD_BYTES;
 
   private final BatchParser parser = new BatchParser();
 
