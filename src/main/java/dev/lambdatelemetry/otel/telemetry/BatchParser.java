@@ -287,7 +287,8 @@ public final class BatchParser {
       readOversizedElement(b, from, to, batch);
     } catch (IOException | RuntimeException e) { // not JSON: the element is lost, not its neighbours
       batch.malformedBody = true;
-      batch.malformed("element is not JSON: " + e.getMessage(), null);
+      LOG.debugf("Telemetry element of %d bytes is not JSON: %s", to - from, e.getMessage());
+      batch.malformed("element is not JSON", null);
     }
   }
 

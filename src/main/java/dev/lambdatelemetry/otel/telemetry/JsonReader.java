@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Reads {@link JsonValue} trees with Jackson's streaming parser (jackson-core only; see {@link
- * JsonValue} for why not data binding). One factory for the process: it is thread-safe.
+ * JsonValue} for why not data binding). Thread-safe: parsers come from a shared factory ({@link
+ * #factory()}), replaced when its table of member names grows.
  *
  * <p>Bounded, because a function that logs an untrusted request body as JSON controls the record
  * trees read here, and the layer's JVM runs with a 256 KiB thread stack and a 24 MiB heap:
@@ -37,8 +38,8 @@ import java.util.Map;
  *       {@code 0,} costs about ten times its bytes once read);
  *   <li>the factory's read constraints stop a member name past {@link #MAX_NAME_LENGTH} characters
  *       and a number past {@link #MAX_NUMBER_LENGTH} characters before either is decoded (a long
- *       name would otherwise stay in Jackson's shared name table; a long number costs quadratic time
- *       to convert), and nesting past a record's {@link #MAX_DEPTH} inside a batch's array and an
+ *       name would weigh in Jackson's shared name table; a long number costs quadratic time to
+ *       convert), and nesting past a record's {@link #MAX_DEPTH} inside a batch's array and an
  *       event's envelope, so that even a skipped value cannot grow Jackson's own context chain.
  * </ul>
  *
