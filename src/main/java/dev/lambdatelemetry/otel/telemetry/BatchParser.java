@@ -63,8 +63,8 @@ import org.jboss.logging.Logger;
  *   <li>{@code spans[]} elements without a name, a parseable start and a finite non-negative
  *       {@code durationMs} are dropped, their siblings and the parent kept;
  *   <li>a record beyond the bounds of {@link JsonReader} (nesting, name and number lengths, number
- *       of values: a function that logs an untrusted request body as JSON controls its log records)
- *       is kept as its JSON text cut to {@link #MAX_KEPT_RECORD_BYTES}: a log line stays a (text)
+ *       of values: a function that logs an untrusted request body as JSON controls its log records),
+ *       or read once the batch has read {@link #MAX_VALUES_PER_BATCH} values, is kept as its JSON text cut to {@link #MAX_KEPT_RECORD_BYTES}: a log line stays a (text)
  *       log line, a platform record becomes {@link Unknown} and is counted malformed; the element's
  *       {@code time} and {@code type} are read as usual;
  *   <li>an element that is not JSON (a syntax error, bad UTF-8) is skipped and counted malformed,
@@ -104,6 +104,15 @@ public final class BatchParser {
    * to see what the function logged, small enough that a hostile record costs little to export.
    */
   static final int MAX_KEPT_RECORD_BYTES = 16 * 1024;
+
+  /**
+   * Most values read into the record trees of one delivery (string records are free): about
+   * 3.5 MiB of trees at most (measured: 70 bytes per object member, 20 per array element), what a
+   * 256 KiB batch of structured logs needs several times over. Past it, a record is kept as text
+   * like one beyond a bound of {@link JsonReader}, so that a body of records each just within the
+   * bounds cannot fill the 24 MiB heap.
+   */
+  static final int MAX_VALUES_PER_BATCH = 50_000;
 
   private static final Logger LOG = Logger.getLogger(BatchParser.class);
   private static final byte[] TIME = "\"time\"".getBytes(StandardCharsets.US_ASCII);
@@ -306,7 +315,7 @@ public final class BatchParser {
       switch (field) {
         case "time" -> time = stringOrSkip(p, value);
         case "type" -> type = stringOrSkip(p, value);
-        case "record" -> record = JsonReader.read(p, value);
+        case "record" -> record = JsonReader.read(p, value, batch.budget);
         default -> p.skipChildren();
       }
     }
@@ -353,7 +362,10 @@ public final class BatchParser {
     }
     JsonValue record = null;
     if (recordFrom >= 0) {
-      record = JsonReader.parseOrNull(b, recordFrom, recordTo - recordFrom);
+      // The batch's budget is for what functions log: a platform record (the platform's own, few
+      // and small) is read whatever is left of it, so that no runtimeDone is lost to a budget.
+      JsonReader.Budget budget = type != null && isKnownPlatformType(type) ? null : batch.budget;
+      record = JsonReader.parseOrNull(b, recordFrom, recordTo - recordFrom, budget);
       if (record == null) {
         record = new JsonString(utf8Prefix(b, recordFrom, recordTo, MAX_KEPT_RECORD_BYTES));
       }
@@ -809,6 +821,7 @@ public final class BatchParser {
   private static final class Batch {
     final Instant receivedAt;
     final JsonFactory json = JsonReader.factory();
+    final JsonReader.Budget budget = new JsonReader.Budget(MAX_VALUES_PER_BATCH);
     final List<TelemetryEvent> events = new ArrayList<>();
     int malformedElements;
     boolean malformedBody;
@@ -818,6 +831,7 @@ public final class BatchParser {
     private int markEvents;
     private int markMalformedElements;
     private boolean markMalformedBody;
+    private int markBudget;
 
     Batch(Instant receivedAt) {
       this.receivedAt = receivedAt;
@@ -835,6 +849,7 @@ public final class BatchParser {
       markEvents = events.size();
       markMalformedElements = malformedElements;
       markMalformedBody = malformedBody;
+      markBudget = budget.left();
     }
 
     /** Forgets what was read since the mark: it is read again. */
@@ -842,6 +857,7 @@ public final class BatchParser {
       events.subList(markEvents, events.size()).clear();
       malformedElements = markMalformedElements;
       malformedBody = markMalformedBody;
+      budget.reset(markBudget);
     }
 
     ParseResult result(boolean malformedBody) {

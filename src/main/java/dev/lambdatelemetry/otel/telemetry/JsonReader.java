@@ -35,7 +35,8 @@ import java.util.Map;
  *   <li>a tree is at most {@link #MAX_DEPTH} containers deep, because everything downstream that
  *       walks a tree (JSON output, OTLP values, their encoding) recurses once per level;
  *   <li>a tree holds at most {@link #MAX_VALUES} values, which bounds its memory (an array of
- *       {@code 0,} costs about ten times its bytes once read);
+ *       {@code 0,} costs about ten times its bytes once read); a {@link Budget} bounds several
+ *       trees together;
  *   <li>the factory's read constraints stop a member name past {@link #MAX_NAME_LENGTH} characters
  *       and a number past {@link #MAX_NUMBER_LENGTH} characters before either is decoded (a long
  *       name would weigh in Jackson's shared name table; a long number costs quadratic time to
@@ -117,6 +118,11 @@ public final class JsonReader {
 
   /** {@link #parseOrNull(byte[])} of {@code length} bytes of {@code bytes} from {@code offset}. */
   public static JsonValue parseOrNull(byte[] bytes, int offset, int length) {
+    return parseOrNull(bytes, offset, length, null);
+  }
+
+  /** {@link #parseOrNull(byte[], int, int)} spending {@code budget} (null: none). */
+  public static JsonValue parseOrNull(byte[] bytes, int offset, int length, Budget budget) {
     if (bytes == null || length <= 0) {
       return null;
     }
@@ -125,7 +131,7 @@ public final class JsonReader {
       if (first == null) {
         return null;
       }
-      JsonValue value = read(p, first);
+      JsonValue value = read(p, first, budget);
       return p.nextToken() == null ? value : null;
     } catch (IOException | RuntimeException e) {
       return null;
@@ -146,8 +152,20 @@ public final class JsonReader {
    * @throws IOException when the input is not JSON
    */
   public static JsonValue read(JsonParser p, JsonToken token) throws IOException {
+    return read(p, token, null);
+  }
+
+  /**
+   * {@link #read(JsonParser, JsonToken)}, each value also spent from {@code budget} (null: none).
+   *
+   * @throws StreamConstraintsException also when the budget is spent
+   */
+  public static JsonValue read(JsonParser p, JsonToken token, Budget budget) throws IOException {
     if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
-      return scalar(p, token);
+      return scalar(p, token); // free: a scalar costs about its bytes, no more
+    }
+    if (budget != null) {
+      budget.spend();
     }
     // Open containers, innermost last; a container's frame is popped and added to its parent's
     // when its end token arrives.
@@ -172,6 +190,9 @@ public final class JsonReader {
         default -> {
           if (++values > MAX_VALUES) {
             throw new StreamConstraintsException("more than " + MAX_VALUES + " values");
+          }
+          if (budget != null) {
+            budget.spend();
           }
           if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
             if (open == null) {
@@ -207,6 +228,38 @@ public final class JsonReader {
   /** A Long when it fits (a parser may report a long-range value as BIG_INTEGER). */
   private static Number integer(BigInteger b) {
     return b.bitLength() < 64 ? (Number) b.longValue() : b;
+  }
+
+  /**
+   * Values that several reads may still make, together: {@link #MAX_VALUES} bounds one tree, a
+   * budget bounds the trees of a whole batch, whose elements could otherwise each stay just within
+   * the bound (measured: a body of objects costs 8 times its bytes once read, arrays of {@code 0}
+   * 10 times).
+   */
+  public static final class Budget {
+    private int left;
+
+    /** A budget of {@code values} values. */
+    public Budget(int values) {
+      left = values;
+    }
+
+    /** The values left. */
+    public int left() {
+      return left;
+    }
+
+    /** Sets the values left (to undo reads that are made again). */
+    public void reset(int values) {
+      left = values;
+    }
+
+    void spend() throws StreamConstraintsException {
+      if (--left < 0) {
+        left = 0;
+        throw new StreamConstraintsException("value budget spent");
+      }
+    }
   }
 
   /** Jackson's factory with the bounds of this class, telling the size of its name table. */

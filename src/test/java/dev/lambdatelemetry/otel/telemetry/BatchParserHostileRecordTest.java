@@ -34,6 +34,8 @@ class BatchParserHostileRecordTest {
   private static final String START_JSON =
       "{\"time\":\"2024-05-20T16:40:00.001Z\",\"type\":\"platform.start\","
           + "\"record\":{\"requestId\":\"r-1\"}}";
+  private static final String LOG_LINE_JSON =
+      "{\"time\":\"2024-05-20T16:40:00.060Z\",\"type\":\"function\",\"record\":\"hello\\n\"}";
   private static final String RUNTIME_DONE_JSON =
       "{\"time\":\"2024-05-20T16:40:00.100Z\",\"type\":\"platform.runtimeDone\","
           + "\"record\":{\"requestId\":\"r-1\",\"status\":\"success\"}}";
@@ -238,6 +240,28 @@ class BatchParserHostileRecordTest {
     assertThat(result.events()).extracting(TelemetryEvent::type)
         .containsExactly("platform.start", "function", "platform.runtimeDone");
     assertThat(((LogLine) result.events().get(1).record()).text()).startsWith("{\"a\":{\"a\":");
+  }
+
+  @Test
+  void recordsPastTheBatchsValueBudget_areKeptAsTextAndTheRestStillRead() {
+    String record = "{\"a\":[" + "0,".repeat(9_989) + "0]}"; // 9 992 values: within one tree's bound
+    StringBuilder body = new StringBuilder("[");
+    for (int i = 0; i < 8; i++) {
+      body.append(functionLog(record)).append(',');
+    }
+    body.append(LOG_LINE_JSON).append(',').append(RUNTIME_DONE_JSON).append(']');
+
+    ParseResult result = SmallStack.call(() -> parse(body.toString()));
+
+    assertThat(result.malformedBody()).isFalse();
+    assertThat(result.malformedElements()).isZero();
+    assertThat(result.events()).extracting(TelemetryEvent::type).endsWith("function", "platform.runtimeDone");
+    List<LogLine> lines = result.events().subList(0, 8).stream().map(e -> (LogLine) e.record()).toList();
+    // 50 000 values: five trees fit, the next ones are text.
+    assertThat(lines.subList(0, 5)).allSatisfy(l -> assertThat(l.object()).isNotNull());
+    assertThat(lines.subList(5, 8)).allSatisfy(l ->
+        assertThat(l.text()).isEqualTo(record.substring(0, BatchParser.MAX_KEPT_RECORD_BYTES)));
+    assertThat(result.events().get(8).record()).isEqualTo(new LogLine(LogSource.FUNCTION, "hello\n", null));
   }
 
   private ParseResult parse(String body) {
