@@ -28,6 +28,7 @@ import dev.lambdatelemetry.otel.telemetry.model.TelemetryEvent;
 import dev.lambdatelemetry.otel.telemetry.model.TelemetrySubscription;
 import dev.lambdatelemetry.otel.telemetry.model.Tracing;
 import dev.lambdatelemetry.otel.telemetry.model.Unknown;
+import dev.lambdatelemetry.otel.testing.SmallStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -555,7 +556,8 @@ class BatchParserTest {
         argumentSet("truncated after one element", "[" + START_JSON + "," + LOG_JSON.substring(0, 30), 1),
         argumentSet("truncated inside record", "[" + START_JSON + "," + LOG_JSON + ",{\"type\":\"function\",\"record\":\"abc", 2),
         argumentSet("missing closing bracket", "[" + START_JSON + "," + LOG_JSON, 2),
-        argumentSet("syntax error mid-array", "[" + START_JSON + ",{\"type\":}," + LOG_JSON + "]", 1),
+        // A bad element costs only itself: the element after it is still read.
+        argumentSet("syntax error mid-array", "[" + START_JSON + ",{\"type\":}," + LOG_JSON + "]", 2),
         argumentSet("trailing comma then end", "[" + START_JSON + ",]", 1),
         argumentSet("trailing garbage", "[" + START_JSON + "] garbage", 1),
         argumentSet("trailing scalar", "[" + START_JSON + "] 42", 1));
@@ -563,7 +565,7 @@ class BatchParserTest {
 
   @ParameterizedTest
   @MethodSource("malformedBodies")
-  void parse_malformedBody_flagsItAndKeepsCompleteElementsBeforeTheFault(String body, int expectedEvents) {
+  void parse_malformedBody_flagsItAndKeepsEveryCompleteElement(String body, int expectedEvents) {
     ParseResult result = parseString(body);
 
     assertThat(result.malformedBody()).isTrue();
@@ -632,13 +634,16 @@ class BatchParserTest {
   }
 
   @Test
-  void parse_deeplyNestedGarbage_isMalformedNotAStackOverflow() {
-    String body = "[" + START_JSON + ",{\"type\":\"function\",\"record\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}]";
+  void parse_deeplyNestedRecord_isKeptAsTruncatedTextNotAStackOverflow() {
+    String deep = "[".repeat(100_000) + "]".repeat(100_000);
+    String body = "[" + START_JSON + ",{\"type\":\"function\",\"record\":" + deep + "}]";
 
-    ParseResult result = parseString(body);
+    ParseResult result = SmallStack.call(() -> parseString(body));
 
-    assertThat(result.malformedBody()).isTrue();
-    assertThat(result.events()).extracting(TelemetryEvent::type).containsExactly("platform.start");
+    assertThat(result.malformedBody()).isFalse(); // valid JSON, only beyond the reader's bounds
+    assertThat(result.events()).extracting(TelemetryEvent::type).containsExactly("platform.start", "function");
+    assertThat(((LogLine) result.events().get(1).record()).text())
+        .isEqualTo("[".repeat(BatchParser.MAX_KEPT_RECORD_BYTES));
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.lambdatelemetry.otel.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonBoolean;
@@ -9,6 +11,7 @@ import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
 import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.testing.SmallStack;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -92,10 +95,79 @@ class JsonReaderTest {
   }
 
   @Test
-  void deepNestingIsWrittenInOnePass() {
-    String deep = "[".repeat(500) + "1" + "]".repeat(500);
+  void nestingUpToTheBoundIsReadAndWrittenBack() {
+    String deep = "[".repeat(64) + "1" + "]".repeat(64);
 
-    assertThat(JsonReader.parseOrNull(deep).toString()).isEqualTo(deep);
+    JsonValue v = SmallStack.call(() -> JsonReader.parseOrNull(deep));
+
+    assertThat(SmallStack.call(v::toString)).isEqualTo(deep);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {65, 500, 5_000, 100_000})
+  void nestingBeyondTheBoundIsNullNotAStackOverflow(int depth) {
+    String arrays = "[".repeat(depth) + "]".repeat(depth);
+    String objects = "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
+
+    assertThat(SmallStack.call(() -> JsonReader.parseOrNull(arrays))).isNull();
+    assertThat(SmallStack.call(() -> JsonReader.parseOrNull(objects))).isNull();
+  }
+
+  @Test
+  void numbersAndNamesUpToTheirBoundsAreRead() {
+    String digits = "1".repeat(64);
+    String name = "k".repeat(1024);
+
+    assertThat(JsonReader.parseOrNull("[" + digits + "]")).isEqualTo(
+        new JsonArray(List.of(new JsonNumber(new BigInteger(digits)))));
+    assertThat(JsonReader.parseOrNull("[0." + "5".repeat(62) + "]")).isNotNull();
+    assertThat(JsonReader.parseOrNull("{\"" + name + "\":1}").get(name)).isEqualTo(JsonNumber.of(1));
+  }
+
+  @Test
+  void numbersAndNamesBeyondTheirBoundsAreNull() {
+    assertThat(JsonReader.parseOrNull("[" + "1".repeat(65) + "]")).isNull();
+    assertThat(JsonReader.parseOrNull("[" + "1".repeat(1_500) + "]")).isNull();
+    assertThat(JsonReader.parseOrNull("[0." + "5".repeat(1_500) + "]")).isNull();
+    assertThat(JsonReader.parseOrNull("{\"" + "k".repeat(1025) + "\":1}")).isNull();
+    assertThat(JsonReader.parseOrNull("{\"" + "k".repeat(50_000) + "\":1}")).isNull();
+  }
+
+  @Test
+  void aTreeOfTooManyValuesIsNull() {
+    String within = "[" + "0,".repeat(9_998) + "0]"; // 9 999 elements + the array: the bound
+    String beyond = "[" + "0,".repeat(9_999) + "0]";
+
+    assertThat(JsonReader.parseOrNull(within)).isNotNull();
+    assertThat(JsonReader.parseOrNull(beyond)).isNull();
+  }
+
+  @Test
+  void namesOfPastDocumentsAreNotKeptBeyondTheBound() {
+    for (int doc = 0; doc < 20; doc++) {
+      StringBuilder json = new StringBuilder("{");
+      for (int k = 0; k < 300; k++) {
+        json.append(k == 0 ? "" : ",").append("\"").append(doc).append('-').append(k)
+            .append("x".repeat(1000)).append("\":1");
+      }
+      assertThat(JsonReader.parseOrNull(json.append('}').toString())).isNotNull();
+
+      assertThat(JsonReader.sharedNames()).isLessThanOrEqualTo(JsonReader.MAX_SHARED_NAMES);
+    }
+  }
+
+  @Test
+  void readLeavesTheParserOnTheValuesLastToken() throws Exception {
+    try (JsonParser p = JsonReader.parser("[{\"a\":[1,{\"b\":2}]},\"next\"]".getBytes(StandardCharsets.UTF_8))) {
+      assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
+
+      JsonValue first = JsonReader.read(p, p.nextToken());
+
+      assertThat(first.toString()).isEqualTo("{\"a\":[1,{\"b\":2}]}");
+      assertThat(p.currentToken()).isEqualTo(JsonToken.END_OBJECT);
+      assertThat(JsonReader.read(p, p.nextToken())).isEqualTo(new JsonString("next"));
+      assertThat(p.nextToken()).isEqualTo(JsonToken.END_ARRAY);
+    }
   }
 
   @Test

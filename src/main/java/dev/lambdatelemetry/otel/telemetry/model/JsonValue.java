@@ -37,7 +37,10 @@ public sealed interface JsonValue {
     return null;
   }
 
-  /** Appends this value as compact JSON (one pass, whatever the nesting). */
+  /**
+   * Appends this value as compact JSON, in one pass. Recursive, one frame per level: trees read
+   * from the wire are at most {@code JsonReader.MAX_DEPTH} (64) levels deep.
+   */
   void writeTo(StringBuilder out);
 
   /** {@code value} as compact JSON: what every kind's {@code toString()} returns. */
