@@ -39,8 +39,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every fixture of {@code src/test/resources/telemetry} end to end: body → {@code BatchParser} →
  * {@code TelemetryConverter} (production wiring) → drain, with the ids, parent links, times to the
- * microsecond, statuses, attributes and metric values that /work/shared/fixtures/README.md and the
- * conversion model require. Multi-batch fixtures are numbered files {@code name.1.json},
+ * microsecond, statuses, attributes and metric values that each fixture's expected outcome (the
+ * table in that folder's README) and the conversion model require. Multi-batch fixtures are numbered files {@code name.1.json},
  * {@code name.2.json}, … delivered in order.
  */
 class FixtureConversionTest {

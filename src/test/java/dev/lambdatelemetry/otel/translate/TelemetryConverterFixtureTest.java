@@ -17,8 +17,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The five fixture batches of /work/shared/fixtures, built as typed events, with the ids, times,
- * durations and metrics their README expects.
+ * The five numbered fixture batches of {@code src/test/resources/telemetry} ({@code NN-*.json}), built
+ * as typed events, with the ids, times, durations and metrics their expected outcomes name.
  */
 class TelemetryConverterFixtureTest {
 
