@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +47,42 @@ class TelemetryReceiverReservationTest {
       // drained: what is queued gives its room back as it is taken
     }
 
+    assertThat(inbox.heldBytes()).isZero();
+  }
+
+  /**
+   * A body of unknown length grows by doubling, holding the old buffer while it is copied: a step
+   * that an empty inbox could never give is capped to what it could, so that a body which fits is
+   * not dropped for the doubling alone.
+   */
+  @Test
+  void bodyOfUnknownLength_thatFitsAnEmptyInbox_isQueued() throws InterruptedException {
+    TelemetryInbox inbox = new TelemetryInbox(64, 90_000);
+    TelemetryReceiver receiver = new TelemetryReceiver(inbox, "/telemetry", 90_000, () -> {});
+
+    receiver.receive(body(40_000).get(), "seq-1", -1); // 32 768 held + 65 536 would be 98 304
+
+    assertThat(inbox.droppedBatches()).isZero();
+    assertThat(inbox.poll(0)).isInstanceOfSatisfying(
+        TelemetryInbox.Batch.class, b -> assertThat(b.body()).hasSize(40_000));
+    assertThat(inbox.heldBytes()).isZero();
+  }
+
+  /**
+   * A body of unknown length that no inbox of this bound could hold while it is read is dropped
+   * for its size at once: counted too large, not "inbox full" after a wait for room that can never
+   * come.
+   */
+  @Test
+  void bodyOfUnknownLength_thatNoInboxCouldHold_isCountedTooLarge() throws InterruptedException {
+    TelemetryInbox inbox = new TelemetryInbox(64, BOUND);
+    TelemetryReceiver receiver = new TelemetryReceiver(inbox, "/telemetry", BOUND, () -> {});
+
+    receiver.receive(body(150_000).get(), "seq-1", -1);
+    receiver.receive(body(80_000).get(), "seq-2", -1); // under the cap, but not twice in the bound
+
+    assertThat(receiver.oversized()).isEqualTo(2);
+    assertThat(inbox.droppedBatches()).isZero();
     assertThat(inbox.heldBytes()).isZero();
   }
 
