@@ -50,6 +50,11 @@ public record OtelSettings(
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** {@code OTEL_METRIC_EXPORT_INTERVAL}'s default. */
   public static final Duration DEFAULT_METRIC_EXPORT_INTERVAL = Duration.ofSeconds(60);
+  /**
+   * Longest duration accepted: far beyond any useful timeout or interval, and far below what
+   * overflows the nanosecond arithmetic of the SDK's builders and of our waits (292 years).
+   */
+  static final Duration MAX_DURATION = Duration.ofDays(365L * 100);
 
   static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
 
@@ -263,6 +268,13 @@ public record OtelSettings(
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(property + ": must be positive, got '" + raw + "'");
     }
+    if (d.compareTo(MAX_DURATION) > 0) {
+      // The OTLP builders and our waits take it in nanoseconds (Duration.toNanos() throws past
+      // 292 years): a value beyond it would fail later, at an exporter's construction or on a
+      // background thread, instead of here.
+      throw new IllegalArgumentException(
+          property + ": must be at most " + MAX_DURATION.toDays() + " days, got '" + raw + "'");
+    }
     return d;
   }
 
@@ -273,7 +285,7 @@ public record OtelSettings(
       return Optional.of(duration(property, raw));
     } catch (IllegalArgumentException e) {
       warnings.add(named(property) + "='" + raw + "': expected positive milliseconds or a duration"
-          + " such as 10s; ignored, the default (or the general setting) is used");
+          + " such as 10s, of at most 100 years; ignored, the default (or the general setting) is used");
       return Optional.empty();
     }
   }

@@ -77,6 +77,11 @@ public final class TcpTelemetryListener implements AutoCloseable {
     return peakHeld.get();
   }
 
+  /** Connections open now (each read by its own thread until it ends). */
+  int openConnections() {
+    return connections.get();
+  }
+
   /** Connections closed at once because {@link #MAX_CONNECTIONS} were open. */
   long refusedConnections() {
     return refused.get();
@@ -164,7 +169,18 @@ public final class TcpTelemetryListener implements AutoCloseable {
         return false;
       }
       int capacity = (int) Math.min(maxLineBytes, Math.max(INITIAL_LINE_BYTES, len * 2L));
-      // Both arrays live while one is copied into the other: reserve for both.
+      // Both arrays live while one is copied into the other: reserve for both. A doubling that
+      // even an empty inbox could not give is cut to what it could; a line that cannot grow at all
+      // within the bound is too large for it, not waiting for room.
+      long couldGive = receiver.inboxBound() - buf.length;
+      if (capacity > couldGive) {
+        if (couldGive <= len) {
+          drop();
+          receiver.lineTooLong();
+          return false;
+        }
+        capacity = (int) couldGive;
+      }
       if (!reserve(capacity)) {
         long lost = len;
         drop();

@@ -70,6 +70,11 @@ public final class TelemetryInbox {
       byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos, long reserved) {
     synchronized (queue) {
       reservedBytes -= reserved;
+      if (reserved > 0) {
+        // The room is free from here, whether the body is queued, waits or is dropped: a delivery
+        // waiting in reserve must not sleep out its wait meanwhile.
+        queue.notifyAll();
+      }
       long deadline = System.nanoTime() + maxWaitNanos;
       while (!fits(body.length)) {
         long left = deadline - System.nanoTime();

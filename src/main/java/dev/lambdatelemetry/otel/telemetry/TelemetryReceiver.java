@@ -119,6 +119,11 @@ public final class TelemetryReceiver {
     return inbox.reserve(bytes, FULL_INBOX_WAIT_NANOS);
   }
 
+  /** The inbox's byte bound: the most a line being read could ever hold. */
+  long inboxBound() {
+    return inbox.maxBytes();
+  }
+
   /** Gives back room of a line that is not delivered after all. */
   void release(long bytes) {
     inbox.release(bytes);
@@ -190,7 +195,17 @@ public final class TelemetryReceiver {
         }
         if (len + n > buf.length) {
           int capacity = (int) Math.min(maxBodyBytes, Math.max(buf.length * 2L, len + n));
-          // Both arrays live while one is copied into the other: reserve for both.
+          // Both arrays live while one is copied into the other: reserve for both. A doubling
+          // that even an empty inbox could not give is cut to what it could; a body that cannot
+          // grow at all within the bound is too large for it, not waiting for room.
+          long couldGive = inbox.maxBytes() - buf.length;
+          if (capacity > couldGive) {
+            if (couldGive < len + n) {
+              buf = null;
+              return new Read(Status.TOO_LARGE, null, 0, len + n + drain(in, chunk));
+            }
+            capacity = (int) couldGive;
+          }
           if (!inbox.reserve(capacity, FULL_INBOX_WAIT_NANOS)) {
             buf = null;
             return new Read(Status.NO_ROOM, null, 0, len + n + drain(in, chunk));

@@ -68,6 +68,26 @@ class ExportPipelineTest {
     receiver.close();
   }
 
+  /**
+   * OTEL_* values never fail init: a timeout or metric interval too long for the SDK's nanosecond
+   * arithmetic (the OTLP builders call {@code Duration.toNanos()}) must be warned about and ignored,
+   * not thrown from the exporter's construction.
+   */
+  @Test
+  void create_timeoutBeyondNanoseconds_buildsAndExportsWithTheDefault() {
+    pipeline = pipeline(Map.of(
+        "otel.exporter.otlp.timeout", "9223372036854775807",
+        "otel.exporter.otlp.logs.timeout", "PT2562047788015215H",
+        "otel.metric.export.interval", "PT2562047788015215H"));
+    metrics.set(List.of(counter("faas.invocations", 1)));
+    pipeline.span(span());
+
+    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
+
+    assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
+    assertThat(receiver.spans()).hasSize(1);
+  }
+
   @Test
   void flush_receiverUp_deliversSpansLogsAndMetricsWithHeaders() {
     pipeline = pipeline(Map.of("otel.exporter.otlp.headers", "x-api-key=k%201"));

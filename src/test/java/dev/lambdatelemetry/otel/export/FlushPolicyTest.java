@@ -42,6 +42,8 @@ class FlushPolicyTest {
         argumentSet("unknown name", "sometimes"),
         argumentSet("periodic without interval", "periodic"),
         argumentSet("periodic with bad interval", "periodic,often"),
+        // Would pass start-up and then kill the background export thread (Duration.toNanos()).
+        argumentSet("continuous with an interval beyond nanoseconds", "continuous,9223372036854775807"),
         argumentSet("end with argument", "end,5s"),
         argumentSet("empty", ""));
   }

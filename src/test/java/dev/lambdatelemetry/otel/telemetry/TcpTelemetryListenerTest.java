@@ -65,6 +65,10 @@ class TcpTelemetryListenerTest {
       // The partial lines end with their connections: nothing held, each loss counted.
       PollingWait.await(WAIT, () -> listener.heldBytes() == 0 && inbox.heldBytes() == 0,
           () -> "still held: " + listener.heldBytes() + " / " + inbox.heldBytes());
+      // A connection whose line was dropped holds nothing but reads on to its end: the one after
+      // the burst is refused while all four are still counted.
+      PollingWait.await(WAIT, () -> listener.openConnections() == 0,
+          () -> "still open: " + listener.openConnections());
       PollingWait.await(WAIT, () -> inbox.droppedBatches() + receiver.oversized() >= 1,
           () -> "no loss counted");
       assertThat(listener.peakHeldBytes()).isLessThanOrEqualTo(3L * MIB);
@@ -94,6 +98,40 @@ class TcpTelemetryListenerTest {
       out.flush();
       PollingWait.await(WAIT, () -> inbox.acceptedBatches() == 1, "the line after the long one");
       assertThat(receiver.oversized()).isEqualTo(1);
+      assertThat(listener.heldBytes()).isZero();
+    }
+  }
+
+  /**
+   * A line grows by doubling, holding the old buffer while it is copied: a step that an empty inbox
+   * could never give is cut to what it could (a line that fits is kept), and a line that cannot grow
+   * at all within the bound is counted too large at once, not "inbox full" after a wait for room
+   * that can never come.
+   */
+  @Test
+  void aLineThatFitsAnEmptyInbox_isKept_andOneThatCannot_isCountedTooLarge() throws Exception {
+    TelemetryInbox inbox = new TelemetryInbox(64, 90_000);
+    TelemetryReceiver receiver = new TelemetryReceiver(inbox, "/telemetry", 90_000, () -> {});
+    try (TcpTelemetryListener listener =
+            new TcpTelemetryListener(InetAddress.getLoopbackAddress(), 0, receiver, 90_000);
+        Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.port())) {
+      listener.start();
+      OutputStream out = s.getOutputStream();
+      byte[] cannot = new byte[60_000]; // under the cap, but not twice in the bound
+      Arrays.fill(cannot, (byte) 'y');
+      out.write(cannot);
+      out.write('\n');
+      byte[] fits = new byte[40_000]; // 32 768 held + 65 536 would be 98 304
+      Arrays.fill(fits, (byte) 'x');
+      out.write(fits);
+      out.write("\n{\"type\":\"function\"}\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
+
+      PollingWait.await(WAIT, () -> receiver.oversized() == 1 && inbox.acceptedBatches() == 2,
+          () -> "accepted " + inbox.acceptedBatches() + ", too large " + receiver.oversized()
+              + ", dropped " + inbox.droppedBatches());
+      assertThat(inbox.droppedBatches()).isZero();
+      assertThat(((TelemetryInbox.Batch) inbox.poll(0)).body()).hasSize(40_000);
       assertThat(listener.heldBytes()).isZero();
     }
   }

@@ -2,12 +2,40 @@ package dev.lambdatelemetry.otel.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lambdatelemetry.otel.testing.PollingWait;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class TelemetryInboxTest {
+
+  /**
+   * A reserved body dropped (the inbox full of batches) gives its room back at once to a delivery
+   * waiting for room: that one must not sleep out its whole wait while the room is free.
+   */
+  @Test
+  void reservedBodyDropped_wakesADeliveryWaitingForItsRoom() throws InterruptedException {
+    TelemetryInbox inbox = new TelemetryInbox(1, 100);
+    assertThat(inbox.offer(new byte[10], Instant.EPOCH, false)).isTrue(); // the one batch allowed
+    assertThat(inbox.reserve(80, 0)).isTrue();
+    AtomicBoolean reserved = new AtomicBoolean();
+    Thread waiter = new Thread(() -> reserved.set(inbox.reserve(50, TimeUnit.SECONDS.toNanos(30))));
+    waiter.setDaemon(true);
+    waiter.start();
+    PollingWait.await(Duration.ofSeconds(5), () -> waiter.getState() == Thread.State.TIMED_WAITING,
+        "the second delivery did not wait for room");
+
+    assertThat(inbox.offerReserved(new byte[80], Instant.EPOCH, false, 0, 80)).isFalse();
+
+    PollingWait.await(Duration.ofSeconds(5), reserved::get,
+        "the waiting delivery was not told that the dropped body's room is free");
+    waiter.join(TimeUnit.SECONDS.toMillis(5));
+    assertThat(inbox.heldBytes()).isEqualTo(60);
+  }
 
   @Test
   void offer_beyondItemBound_dropsAndCounts() {
