@@ -106,7 +106,16 @@ public final class TcpTelemetryListener implements AutoCloseable {
           }
         }, "telemetry-tcp-connection");
         t.setDaemon(true);
-        t.start();
+        try {
+          t.start();
+        } catch (RuntimeException | Error e) {
+          // No thread for it ("unable to create native thread"): give its slot back and close it,
+          // and keep accepting: a dead accept loop would lose every later delivery uncounted.
+          connections.decrementAndGet();
+          refused.incrementAndGet();
+          closeQuietly(s);
+          LOG.debugf(e, "telemetry TCP connection refused: no thread for it");
+        }
       } catch (IOException e) {
         if (!server.isClosed()) {
           LOG.debugf(e, "accept failed");

@@ -219,19 +219,25 @@ public final class TelemetryReceiver {
         System.arraycopy(chunk, 0, buf, (int) len, n);
         len += n;
       }
+      Read read;
+      if (len == buf.length) {
+        read = new Read(Status.OK, buf, reserved, len);
+      } else {
+        // Inside the try: this copy may fail (an OutOfMemoryError), and then the reservation
+        // must still be given back, or the inbox would refuse everything from then on.
+        byte[] exact = Arrays.copyOf(buf, (int) len);
+        buf = null;
+        inbox.release(reserved - len);
+        reserved = len;
+        read = new Read(Status.OK, exact, len, len);
+      }
       done = true;
+      return read;
     } finally {
       if (!done) {
         inbox.release(reserved);
       }
     }
-    if (len == buf.length) {
-      return new Read(Status.OK, buf, reserved, len);
-    }
-    byte[] exact = Arrays.copyOf(buf, (int) len);
-    buf = null;
-    inbox.release(reserved - len);
-    return new Read(Status.OK, exact, len, len);
   }
 
   /** Reads {@code in} to its end; returns how many bytes that was. */
