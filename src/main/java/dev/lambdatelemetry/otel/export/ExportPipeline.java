@@ -768,14 +768,13 @@ public final class ExportPipeline implements SignalSink {
     for (int attempt = 1; ; attempt++) {
       Duration left = Duration.between(clock.instant(), state.deadline);
       if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
-        state.stopped = true;
-        return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
+        return notStarted(attempt, answerLost, state);
       }
-      state.attempted = true;
       CompletableResultCode code;
       try {
         code = call.get();
       } catch (RuntimeException e) {
+        state.attempted = true;
         state.error = e;
         return SendResult.REJECTED;
       }
@@ -786,15 +785,22 @@ public final class ExportPipeline implements SignalSink {
       }
       if (!code.isDone()) {
         // Cut at the deadline: cancel now so that nothing of it survives into a freeze.
+        state.attempted = true;
         inFlight.abandonAll();
         state.stopped = true;
         state.collectorFailed = true;
         return SendResult.ABANDONED;
       }
       if (code.isSuccess()) {
+        state.attempted = true;
         return SendResult.EXPORTED;
       }
       FailureClass failure = FailureClass.of(code.getFailureThrowable());
+      if (failure.kind() == FailureClass.Kind.NOT_SENT) {
+        return notStarted(attempt, answerLost, state);
+      }
+      // Only a request that was started says anything of the collector (for the breaker).
+      state.attempted = true;
       state.lastFailure = failure.detail();
       switch (failure.kind()) {
         case REJECTED:
@@ -802,9 +808,6 @@ public final class ExportPipeline implements SignalSink {
           return SendResult.REJECTED;
         case UNKNOWN:
           return abandoned(state);
-        case NOT_SENT:
-          state.stopped = true;
-          return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
         case ANSWER_LOST:
           if (answerLost) {
             return abandoned(state); // the one retry of an unknown outcome is spent
@@ -837,6 +840,24 @@ public final class ExportPipeline implements SignalSink {
         return answerLost ? SendResult.ABANDONED : SendResult.KEEP;
       }
     }
+  }
+
+  /**
+   * A request not started (no time left for it, before or after encoding). Its items stay queued,
+   * unless an earlier attempt's answer was lost (then its fate is unknown: abandoned). After a
+   * failed attempt the flush has failed: nothing was acknowledged, and the breaker must hear of it
+   * (not take the stop for a collector that answers).
+   */
+  private static SendResult notStarted(int attempt, boolean answerLost, FlushState state) {
+    state.stopped = true;
+    if (answerLost) {
+      return abandoned(state);
+    }
+    if (attempt == 1) {
+      return SendResult.NOT_SENT;
+    }
+    state.collectorFailed = true;
+    return SendResult.KEEP;
   }
 
   private static SendResult abandoned(FlushState state) {
