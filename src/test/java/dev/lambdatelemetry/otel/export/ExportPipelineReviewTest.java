@@ -87,6 +87,93 @@ class ExportPipelineReviewTest {
     assertThat(pipeline.breaker().tripped()).as("still tripped: the probe heard nothing").isTrue();
   }
 
+  @Test
+  void flush_grpcConnectionClosedAfterTheWholeRequest_eachItemIsOfferedAtMostTwice() throws Exception {
+    // A collector (or the load balancer before it) that takes the whole call, then closes the
+    // connection: it may have the data, so it is the lost answer retried once, not a connection
+    // error retried at every attempt of every flush (the issue: one line arrived 24 times).
+    try (ClosingH2Collector collector = new ClosingH2Collector()) {
+      Map<String, String> props = new HashMap<>();
+      props.put("otel.exporter.otlp.protocol", "grpc");
+      props.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.port());
+      props.put("otel.metrics.exporter", "none");
+      props.put("otel.logs.exporter", "none");
+      props.put("lambda-telemetry.export.retry.initial-backoff", "PT0.005S");
+      props.put("lambda-telemetry.export.retry.max-attempts", "5");
+      props.put("lambda-telemetry.export.breaker.failure-threshold", "100");
+      pipeline = new ExportPipeline(TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)),
+          RESOURCE, List::of);
+      pipeline.span(span());
+
+      for (int i = 0; i < 3; i++) {
+        pipeline.flush(Instant.now().plusSeconds(5));
+      }
+
+      assertThat(collector.callsReceived()).as("whole calls received").isBetween(1, 2);
+      assertThat(pipeline.count(OtelSettings.Signal.TRACES, ExportCounters.Outcome.ABANDONED)).isEqualTo(1);
+      assertThat(pipeline.pendingItems()).isZero();
+    }
+  }
+
+  /**
+   * Speaks just enough HTTP/2 (h2c, prior knowledge) to take a call: the preface, SETTINGS and
+   * their ACK; once a DATA frame ends a stream (the whole call is here) it closes the connection.
+   */
+  private static final class ClosingH2Collector implements AutoCloseable {
+    private final java.net.ServerSocket server;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    ClosingH2Collector() throws IOException {
+      server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+      Thread t = new Thread(this::acceptLoop, "closing-h2-collector");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int callsReceived() {
+      return calls.get();
+    }
+
+    private void acceptLoop() {
+      while (!server.isClosed()) {
+        try (java.net.Socket s = server.accept()) {
+          s.setSoTimeout(10_000);
+          java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+          java.io.OutputStream out = s.getOutputStream();
+          in.readFully(new byte[24]); // PRI * HTTP/2.0 ...
+          out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0});
+          out.flush();
+          while (true) {
+            byte[] h = new byte[9];
+            in.readFully(h);
+            int length = (h[0] & 0xff) << 16 | (h[1] & 0xff) << 8 | (h[2] & 0xff);
+            int type = h[3];
+            int flags = h[4];
+            in.readFully(new byte[length]);
+            if (type == 4 && (flags & 1) == 0) {
+              out.write(new byte[] {0, 0, 0, 4, 1, 0, 0, 0, 0});
+              out.flush();
+            } else if (type == 0 && (flags & 1) != 0) {
+              calls.incrementAndGet();
+              break; // closes the connection, no answer
+            }
+          }
+        } catch (IOException e) {
+          // the client went away, or we are closed
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
+
   /** Answers each export with the next scripted result (the last one repeated). */
   private static final class Scripted implements SpanExporter {
     private final Deque<Supplier<CompletableResultCode>> script;
