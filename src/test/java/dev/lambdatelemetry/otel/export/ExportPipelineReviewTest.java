@@ -115,6 +115,49 @@ class ExportPipelineReviewTest {
     }
   }
 
+  @Test
+  void flush_grpcConnectionsClosedByTheCollector_writeNoLineOfVertxPerConnection() throws Exception {
+    // Vert.x logs an exception on a connection without a handler at ERROR, one line per failed
+    // connection: each comes back as a log record to export, whose export fails again, a line.
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("io.vertx.core.net.impl.ConnectionBase");
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          lines.add(String.valueOf(r.getMessage()));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(capture);
+    try (ClosingH2Collector collector = new ClosingH2Collector()) {
+      Map<String, String> props = new HashMap<>();
+      props.put("otel.exporter.otlp.protocol", "grpc");
+      props.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:" + collector.port());
+      props.put("otel.metrics.exporter", "none");
+      props.put("otel.logs.exporter", "none");
+      props.put("lambda-telemetry.export.retry.initial-backoff", "PT0.005S");
+      props.put("lambda-telemetry.export.breaker.failure-threshold", "100");
+      pipeline = new ExportPipeline(TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)),
+          RESOURCE, List::of);
+      for (int i = 0; i < 3; i++) {
+        pipeline.span(span());
+        pipeline.flush(Instant.now().plusSeconds(5));
+      }
+
+      assertThat(collector.callsReceived()).isPositive();
+      assertThat(lines).as("lines of Vert.x at WARN+").isEmpty();
+    } finally {
+      jul.removeHandler(capture);
+    }
+  }
+
   /**
    * Speaks just enough HTTP/2 (h2c, prior knowledge) to take a call: the preface, SETTINGS and
    * their ACK; once a DATA frame ends a stream (the whole call is here) it closes the connection.
