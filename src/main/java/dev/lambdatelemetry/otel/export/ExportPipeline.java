@@ -149,6 +149,12 @@ public final class ExportPipeline implements SignalSink {
   /** Per signal, no request before this instant (a collector's Retry-After). */
   private final Map<Signal, Instant> notBefore = new ConcurrentHashMap<>();
   private volatile boolean shutDown;
+  /**
+   * A logs half its flush gave up on (still encoding on a starved CPU): no flush opens a window
+   * before it has ended, or it would start its request in that window and, its own deadline past,
+   * cancel every request in flight there.
+   */
+  private volatile CompletableFuture<Void> leftBehind;
   private volatile Thread background;
   private List<Object> lastMetricsFingerprint;
   private volatile long lastRejectWarnNanos;
@@ -412,6 +418,9 @@ public final class ExportPipeline implements SignalSink {
       return;
     }
     try {
+      if (leftBehind != null && !leftBehind.isDone()) {
+        return; // a logs half left behind must not find a window open
+      }
       synchronized (warmUpGuard) {
         if (flushLock.hasQueuedThreads()) {
           return; // a flush is waiting: it opens the connection itself
@@ -442,6 +451,29 @@ public final class ExportPipeline implements SignalSink {
       }
       flushLock.unlock();
     }
+  }
+
+  /**
+   * Waits until {@code deadline} for a logs half left behind by an earlier flush to end (with the
+   * window closed it starts nothing, and ends soon); false if it has not.
+   */
+  private boolean leftBehindEnded(Instant deadline) {
+    CompletableFuture<Void> part = leftBehind;
+    if (part == null) {
+      return true;
+    }
+    try {
+      part.get(Math.max(0, Duration.between(clock.instant(), deadline).toNanos()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+      // ended
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    leftBehind = null;
+    return true;
   }
 
   /** Whether the warm-up's request says the collector is failing (not answered, or refused). */
@@ -522,7 +554,7 @@ public final class ExportPipeline implements SignalSink {
       Thread.currentThread().interrupt();
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
-    if (cancelled.getAsBoolean()) {
+    if (cancelled.getAsBoolean() || !leftBehindEnded(deadline)) {
       flushLock.unlock();
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
@@ -620,6 +652,7 @@ public final class ExportPipeline implements SignalSink {
       state.merge(partState);
     } catch (java.util.concurrent.TimeoutException e) {
       // Its request ran past the deadline and was cut: nothing acknowledged, a failed flush.
+      leftBehind = part;
       partState.stopped = true;
       state.stopped = true;
       state.collectorFailed = true;
@@ -628,6 +661,7 @@ public final class ExportPipeline implements SignalSink {
       state.merge(partState);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      leftBehind = part;
       partState.stopped = true;
       state.stopped = true;
     }

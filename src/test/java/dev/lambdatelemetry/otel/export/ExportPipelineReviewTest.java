@@ -158,6 +158,115 @@ class ExportPipelineReviewTest {
     }
   }
 
+  @Test
+  void flush_logsHalfLeftBehindByTheLastFlush_cancelsNoRequestOfTheNextOne() {
+    // Flush 1's logs half is still encoding (a starved CPU) when flush 1 gives up on it. If it then
+    // starts its request in flush 2's window, it finds its own deadline past and cancels every
+    // request in flight: flush 2's spans, abandoned (their fate unknown) for nothing.
+    java.util.concurrent.CountDownLatch encoded = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    InFlight[] window = new InFlight[1];
+    java.util.concurrent.atomic.AtomicBoolean logsDone = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean logsStarted = new java.util.concurrent.atomic.AtomicBoolean();
+    io.opentelemetry.sdk.logs.export.LogRecordExporter slowLogs = new io.opentelemetry.sdk.logs.export.LogRecordExporter() {
+      @Override
+      public CompletableResultCode export(Collection<io.opentelemetry.sdk.logs.data.LogRecordData> logs) {
+        if (entered.getCount() == 0) {
+          return CompletableResultCode.ofSuccess(); // a later flush's logs half: answered at once
+        }
+        entered.countDown();
+        try {
+          encoded.await(10, java.util.concurrent.TimeUnit.SECONDS); // encoding, slowly
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        CompletableResultCode code = request(window[0]);
+        logsStarted.set(!code.isDone());
+        logsDone.set(true);
+        return code;
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    SpanExporter spans = new SpanExporter() {
+      @Override
+      public CompletableResultCode export(Collection<SpanData> batch) {
+        java.util.concurrent.CompletableFuture<Void> g = new java.util.concurrent.CompletableFuture<>();
+        window[0].register(g);
+        encoded.countDown(); // the left-behind logs half goes on now
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!(logsDone.get() && (!logsStarted.get() || g.isDone())) && System.nanoTime() - until < 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        window[0].done(g);
+        CompletableResultCode code = new CompletableResultCode();
+        if (g.isCancelled()) {
+          code.failExceptionally(new java.util.concurrent.CancellationException("cut"));
+        } else {
+          code.succeed();
+        }
+        return code;
+      }
+
+      @Override
+      public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+      }
+
+      @Override
+      public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+      }
+    };
+    Map<String, String> props = new HashMap<>();
+    props.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:9");
+    props.put("otel.metrics.exporter", "none");
+    props.put("lambda-telemetry.export.breaker.failure-threshold", "100");
+    OtelSettings otel = OtelSettings.from(TestConfigs.otel(props));
+    pipeline = new ExportPipeline(TestConfigs.export(props), otel, () -> RESOURCE, List::of, Clock.systemUTC(),
+        new java.util.SplittableRandom(7), (inFlight, executor) -> {
+          window[0] = inFlight;
+          return new ExporterFactory.Exporters(spans, slowLogs, null);
+        });
+    pipeline.log(io.opentelemetry.sdk.testing.logs.TestLogRecordData.builder().setBody("slow")
+        .setResource(RESOURCE).build());
+    pipeline.flush(Instant.now().plusSeconds(1)); // its logs half is left behind, encoding
+    assertThat(entered.getCount()).as("flush 1's logs half had taken its batch").isZero();
+    pipeline.span(span());
+
+    pipeline.flush(Instant.now().plusMillis(300));
+    encoded.countDown();
+    dev.lambdatelemetry.otel.testing.PollingWait.await(Duration.ofSeconds(5), logsDone::get, "the logs half ends");
+    pipeline.flush(Instant.now().plusSeconds(5));
+
+    assertThat(pipeline.count(OtelSettings.Signal.TRACES, ExportCounters.Outcome.ABANDONED))
+        .as("flush 2's span cut by flush 1's logs half").isZero();
+    assertThat(pipeline.count(OtelSettings.Signal.TRACES, ExportCounters.Outcome.EXPORTED)).isEqualTo(1);
+  }
+
+  /** A request as a sender makes it: registered in the window, cancelled with it; never answered. */
+  private static CompletableResultCode request(InFlight inFlight) {
+    CompletableResultCode code = new CompletableResultCode();
+    java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+    if (!inFlight.register(f)) {
+      code.failExceptionally(new SocketHttpSender.DeadlineExceededException("no time left"));
+      return code;
+    }
+    f.whenComplete((v, e) -> {
+      inFlight.done(f);
+      code.failExceptionally(new java.util.concurrent.CancellationException("cut"));
+    });
+    return code;
+  }
+
   /**
    * Speaks just enough HTTP/2 (h2c, prior knowledge) to take a call: the preface, SETTINGS and
    * their ACK; once a DATA frame ends a stream (the whole call is here) it closes the connection.
