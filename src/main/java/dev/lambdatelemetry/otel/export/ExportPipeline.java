@@ -149,6 +149,12 @@ public final class ExportPipeline implements SignalSink {
   /** Per signal, no request before this instant (a collector's Retry-After). */
   private final Map<Signal, Instant> notBefore = new ConcurrentHashMap<>();
   private volatile boolean shutDown;
+  /**
+   * A logs half its flush gave up on (still encoding on a starved CPU): no flush opens a window
+   * before it has ended, or it would start its request in that window and, its own deadline past,
+   * cancel every request in flight there.
+   */
+  private volatile CompletableFuture<Void> leftBehind;
   private volatile Thread background;
   private List<Object> lastMetricsFingerprint;
   private volatile long lastRejectWarnNanos;
@@ -412,6 +418,9 @@ public final class ExportPipeline implements SignalSink {
       return;
     }
     try {
+      if (leftBehind != null && !leftBehind.isDone()) {
+        return; // a logs half left behind must not find a window open
+      }
       synchronized (warmUpGuard) {
         if (flushLock.hasQueuedThreads()) {
           return; // a flush is waiting: it opens the connection itself
@@ -442,6 +451,29 @@ public final class ExportPipeline implements SignalSink {
       }
       flushLock.unlock();
     }
+  }
+
+  /**
+   * Waits until {@code deadline} for a logs half left behind by an earlier flush to end (with the
+   * window closed it starts nothing, and ends soon); false if it has not.
+   */
+  private boolean leftBehindEnded(Instant deadline) {
+    CompletableFuture<Void> part = leftBehind;
+    if (part == null) {
+      return true;
+    }
+    try {
+      part.get(Math.max(0, Duration.between(clock.instant(), deadline).toNanos()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+      // ended
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    leftBehind = null;
+    return true;
   }
 
   /** Whether the warm-up's request says the collector is failing (not answered, or refused). */
@@ -522,7 +554,7 @@ public final class ExportPipeline implements SignalSink {
       Thread.currentThread().interrupt();
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
-    if (cancelled.getAsBoolean()) {
+    if (cancelled.getAsBoolean() || !leftBehindEnded(deadline)) {
       flushLock.unlock();
       return new FlushResult(FlushResult.Status.BUSY, 0, pendingItems(), 0);
     }
@@ -620,6 +652,7 @@ public final class ExportPipeline implements SignalSink {
       state.merge(partState);
     } catch (java.util.concurrent.TimeoutException e) {
       // Its request ran past the deadline and was cut: nothing acknowledged, a failed flush.
+      leftBehind = part;
       partState.stopped = true;
       state.stopped = true;
       state.collectorFailed = true;
@@ -628,6 +661,7 @@ public final class ExportPipeline implements SignalSink {
       state.merge(partState);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      leftBehind = part;
       partState.stopped = true;
       state.stopped = true;
     }
@@ -768,14 +802,13 @@ public final class ExportPipeline implements SignalSink {
     for (int attempt = 1; ; attempt++) {
       Duration left = Duration.between(clock.instant(), state.deadline);
       if (left.compareTo(MIN_ATTEMPT_TIME) < 0) {
-        state.stopped = true;
-        return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
+        return notStarted(attempt, answerLost, state);
       }
-      state.attempted = true;
       CompletableResultCode code;
       try {
         code = call.get();
       } catch (RuntimeException e) {
+        state.attempted = true;
         state.error = e;
         return SendResult.REJECTED;
       }
@@ -786,15 +819,22 @@ public final class ExportPipeline implements SignalSink {
       }
       if (!code.isDone()) {
         // Cut at the deadline: cancel now so that nothing of it survives into a freeze.
+        state.attempted = true;
         inFlight.abandonAll();
         state.stopped = true;
         state.collectorFailed = true;
         return SendResult.ABANDONED;
       }
       if (code.isSuccess()) {
+        state.attempted = true;
         return SendResult.EXPORTED;
       }
       FailureClass failure = FailureClass.of(code.getFailureThrowable());
+      if (failure.kind() == FailureClass.Kind.NOT_SENT) {
+        return notStarted(attempt, answerLost, state);
+      }
+      // Only a request that was started says anything of the collector (for the breaker).
+      state.attempted = true;
       state.lastFailure = failure.detail();
       switch (failure.kind()) {
         case REJECTED:
@@ -802,9 +842,6 @@ public final class ExportPipeline implements SignalSink {
           return SendResult.REJECTED;
         case UNKNOWN:
           return abandoned(state);
-        case NOT_SENT:
-          state.stopped = true;
-          return answerLost ? abandoned(state) : attempt == 1 ? SendResult.NOT_SENT : SendResult.KEEP;
         case ANSWER_LOST:
           if (answerLost) {
             return abandoned(state); // the one retry of an unknown outcome is spent
@@ -837,6 +874,24 @@ public final class ExportPipeline implements SignalSink {
         return answerLost ? SendResult.ABANDONED : SendResult.KEEP;
       }
     }
+  }
+
+  /**
+   * A request not started (no time left for it, before or after encoding). Its items stay queued,
+   * unless an earlier attempt's answer was lost (then its fate is unknown: abandoned). After a
+   * failed attempt the flush has failed: nothing was acknowledged, and the breaker must hear of it
+   * (not take the stop for a collector that answers).
+   */
+  private static SendResult notStarted(int attempt, boolean answerLost, FlushState state) {
+    state.stopped = true;
+    if (answerLost) {
+      return abandoned(state);
+    }
+    if (attempt == 1) {
+      return SendResult.NOT_SENT;
+    }
+    state.collectorFailed = true;
+    return SendResult.KEEP;
   }
 
   private static SendResult abandoned(FlushState state) {

@@ -101,7 +101,7 @@ final class GrpcTransport {
                 .setCertPath(target.clientCertificate().get().toString()));
       }
     }
-    HttpClient client = vertx.createHttpClient(options);
+    HttpClient client = quiet(vertx.createHttpClient(options));
     optionsOf.put(client, options);
     if (tunnel != null) {
       tunnelOf.put(client, tunnel);
@@ -128,13 +128,25 @@ final class GrpcTransport {
       return used; // released meanwhile: nothing to renew
     }
     used.close();
-    HttpClient fresh = vertx.createHttpClient(same);
+    HttpClient fresh = quiet(vertx.createHttpClient(same));
     optionsOf.put(fresh, same);
     GrpcTunnel tunnel = tunnelOf.remove(used);
     if (tunnel != null) {
       tunnelOf.put(fresh, tunnel); // the same listener: closing the old client closed its connections
     }
     return fresh;
+  }
+
+  /**
+   * Gives each connection of {@code client} an exception handler: without one, Vert.x logs every
+   * connection failure (a reset, a collector closing) at ERROR, a line per connection that comes
+   * back to us as a log record to export, whose export fails again. The calls on the connection
+   * still fail and are counted; the pipeline says so once per outage.
+   */
+  @SuppressWarnings("deprecation")
+  private static HttpClient quiet(HttpClient client) {
+    client.connectionHandler(connection -> connection.exceptionHandler(e -> { }));
+    return client;
   }
 
   /** Closes {@code client}, and Vert.x with the last one. */

@@ -194,9 +194,14 @@ final class ProxySettings {
       return null;
     }
     String v = value.contains("://") ? value : "http://" + value;
+    // The last '@' ends the credentials: a password may hold '#', '/', '?' or '@' unencoded, which a
+    // URI parser would take for the end of the authority (and "user:12" for the proxy's host and port).
+    int authority = v.indexOf("://") + 3;
+    int at = v.lastIndexOf('@');
+    String rawUserInfo = at >= authority ? v.substring(authority, at) : null;
     URI uri;
     try {
-      uri = new URI(v);
+      uri = new URI(rawUserInfo == null ? v : v.substring(0, authority) + v.substring(at + 1));
     } catch (Exception e) {
       LOG.warnf("%s is not a proxy URL: no proxy is used for it", name); // the value may hold a password
       return null;
@@ -214,7 +219,7 @@ final class ProxySettings {
     }
     String user = null;
     String password = null;
-    String userInfo = uri.getRawUserInfo();
+    String userInfo = rawUserInfo;
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
       user = decode(colon >= 0 ? userInfo.substring(0, colon) : userInfo);
@@ -225,7 +230,11 @@ final class ProxySettings {
   }
 
   private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s; // a '%' that escapes nothing: taken as written (never in a message: it may be a password)
+    }
   }
 
   private static String blankToNull(String s) {

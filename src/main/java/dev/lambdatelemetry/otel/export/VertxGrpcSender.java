@@ -68,6 +68,9 @@ final class VertxGrpcSender implements GrpcSender {
   /** HTTP/2 CANCEL error code, for RST_STREAM. */
   private static final long HTTP2_CANCEL = 0x8;
 
+  /** HTTP/2 REFUSED_STREAM: the server did not process the stream (safe to retry). */
+  private static final long HTTP2_REFUSED_STREAM = 0x7;
+
   /** {@code grpc-timeout} allows at most 8 digits. */
   private static final long MAX_TIMEOUT_MILLIS = 99_999_999L;
 
@@ -148,6 +151,8 @@ final class VertxGrpcSender implements GrpcSender {
     // holder, emptied when the call ends: whatever Vert.x keeps of an abandoned call is a few small
     // objects, never the megabytes of its payload.
     AtomicReference<Buffer> payload = new AtomicReference<>(body);
+    // Set once the whole call is written: a transport failure after it loses the answer, not the call.
+    java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
     HttpClient via = client;
     if (!inFlight.register(call)) {
       onError.accept(new NoTimeLeft()); // the flush ended meanwhile: not started, items kept
@@ -168,7 +173,7 @@ final class VertxGrpcSender implements GrpcSender {
             if (!(unwrap(error) instanceof ConnectException)) { // refused: nothing was opened
               retire(via);
             }
-            onError.accept(failure(error));
+            onError.accept(failure(error, written.get()));
           } else if (response.getStatusCode() == GrpcStatusCode.OK) {
             onResponse.accept(response);
           } else {
@@ -195,7 +200,7 @@ final class VertxGrpcSender implements GrpcSender {
                   return;
                 }
                 request
-                    .send(toSend)
+                    .response()
                     .onComplete(
                         answered -> {
                           if (answered.failed()) {
@@ -204,6 +209,7 @@ final class VertxGrpcSender implements GrpcSender {
                             read(answered.result(), call);
                           }
                         });
+                request.end(toSend).onSuccess(v -> written.set(true));
               });
     } catch (RuntimeException e) {
       call.completeExceptionally(e);
@@ -333,6 +339,29 @@ final class VertxGrpcSender implements GrpcSender {
 
   /** Maps transport failures to what {@link FailureClass} understands, as the HTTP path does. */
   static Throwable failure(Throwable error) {
+    return failure(error, false);
+  }
+
+  /**
+   * As {@link #failure(Throwable)}; {@code written}: the whole call had been written, so a
+   * transport failure (connection closed, stream reset other than REFUSED_STREAM, which says the
+   * collector did not process it) lost its answer: {@link FailureClass.AnswerLostException}, retried
+   * once by the pipeline, as the HTTP sender reports it.
+   */
+  static Throwable failure(Throwable error, boolean written) {
+    Throwable mapped = failure0(error);
+    Throwable t = unwrap(error);
+    boolean refused = t instanceof io.vertx.core.http.StreamResetException reset
+        && reset.getCode() == HTTP2_REFUSED_STREAM;
+    if (written && !refused && !(mapped instanceof InterruptedIOException)
+        && !(mapped instanceof CancellationException) && !(mapped instanceof ConnectException)
+        && mapped instanceof IOException io && !(mapped instanceof GrpcStatusException)) {
+      return new FailureClass.AnswerLostException(io);
+    }
+    return mapped;
+  }
+
+  private static Throwable failure0(Throwable error) {
     Throwable t = unwrap(error);
     if (t instanceof TimeoutException) {
       // Sent (perhaps), answer unknown: the collector may have it.

@@ -18,6 +18,23 @@ class ProxySettingsTest {
   }
 
   @Test
+  void aPasswordWithUnencodedDelimiters_isNotTakenForTheProxysHostAndPort() {
+    // '#', '/' or '?' in a password (not percent-encoded, as people write them): the last '@' ends
+    // the credentials. Parsed as a URI, "user:12" became the proxy (host user, port 12), its name
+    // and half the password then printed as the proxy's address.
+    Proxy hash = route(Map.of("HTTPS_PROXY", "http://user:12#34@proxy.internal:3128"),
+        "https://collector.example.com").orElseThrow();
+    Proxy slash = route(Map.of("HTTPS_PROXY", "http://user:p/s?s@proxy.internal:8080/"),
+        "https://collector.example.com").orElseThrow();
+
+    assertThat(hash.address()).isEqualTo("proxy.internal:3128");
+    assertThat(hash.password()).isEqualTo("12#34");
+    assertThat(slash.address()).isEqualTo("proxy.internal:8080");
+    assertThat(slash.password()).isEqualTo("p/s?s");
+    assertThat(hash.toString() + slash).doesNotContain("user").doesNotContain("12#").doesNotContain("p/s");
+  }
+
+  @Test
   void eachSchemeUsesItsOwnVariableAndLowerCaseWins() {
     Map<String, String> env = Map.of(
         "HTTPS_PROXY", "http://upper:1", "https_proxy", "http://lower:2", "HTTP_PROXY", "plain:3");

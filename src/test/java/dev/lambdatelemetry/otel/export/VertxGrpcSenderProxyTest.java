@@ -124,6 +124,24 @@ class VertxGrpcSenderProxyTest {
     assertThat(receiver.requestCount()).isZero();
   }
 
+  @Test
+  void aProxyThatRefusesTheH2cTunnelIsARetryableFailureNotALostAnswer() throws Exception {
+    // The loopback tunnel accepts at once and closes when the proxy refuses: the call must not
+    // count as written (a lost answer is abandoned after one retry; this is a refused connect).
+    receiver = OtlpGrpcReceiver.start();
+    proxy = new TestProxy(Map.of(COLLECTOR, "127.0.0.1"));
+    proxy.refuseWith(502);
+    ProxySettings proxies = ProxySettings.of(
+        Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port()), Map.of());
+
+    Object outcome = send(new GrpcConfig(URI.create("http://" + COLLECTOR + ":" + receiver.port()),
+        Duration.ofSeconds(10), null), proxies);
+
+    assertThat(outcome).isInstanceOfSatisfying(Throwable.class,
+        t -> assertThat(FailureClass.of(t).kind()).isEqualTo(FailureClass.Kind.RETRYABLE));
+    assertThat(receiver.requestCount()).isZero();
+  }
+
   private Object send(GrpcConfig config, ProxySettings proxies) throws Exception {
     GrpcTransport transport = new GrpcTransport(proxies);
     sender = new VertxGrpcSender(config, inFlight, transport, transport.client(config.target(), config));
