@@ -130,8 +130,13 @@ class CollectorFaultsIT {
       Set<String> missing = new HashSet<>(spanIds(offered));
       missing.removeAll(spanIds(stored));
       assertThat(missing).as("the hang swallowed a flush").isNotEmpty();
-      // ...and the self-telemetry accounts for each of them.
-      assertThat(exportItems(receiver.resourceMetrics(), "traces", "abandoned")).isEqualTo(missing.size());
+      // Nothing was offered twice: an abandoned request is never sent again (a hang is a cut at the
+      // deadline, not a lost answer, so not even the one retry of a lost answer applies).
+      assertThat(duplicateSpanIds(offered)).isEmpty();
+      // ...and the self-telemetry accounts for each of them. A request cut before the collector had
+      // read it is abandoned too (its fate is unknown to the extension), so the count may be larger.
+      assertThat(exportItems(receiver.resourceMetrics(), "traces", "abandoned"))
+          .isGreaterThanOrEqualTo(missing.size());
       assertThat(exportItems(receiver.resourceMetrics(), "traces", "exported")).isEqualTo(stored.size());
       assertThat(exportItems(receiver.resourceMetrics(), "traces", "dropped")).isZero();
       assertThat(duplicateFunctionLogs(receiver.logRecords())).isEmpty();
