@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.export;
 
+import dev.lambdatelemetry.otel.config.Redaction;
 import dev.lambdatelemetry.otel.http.Http1;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.Compressor;
@@ -118,12 +119,14 @@ final class SocketHttpSender implements HttpSender {
     URI endpoint = config.getEndpoint();
     String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase();
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("OTLP endpoint must be http:// or https://, was " + endpoint);
+      throw new IllegalArgumentException(
+          "OTLP endpoint must be http:// or https://, was " + Redaction.url(String.valueOf(endpoint)));
     }
     this.tls = scheme.equals("https");
     this.host = endpoint.getHost();
     if (host == null || host.isEmpty()) {
-      throw new IllegalArgumentException("OTLP endpoint has no host: " + endpoint);
+      throw new IllegalArgumentException(
+          "OTLP endpoint has no host: " + Redaction.url(String.valueOf(endpoint)));
     }
     this.port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
     String bracketed = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
