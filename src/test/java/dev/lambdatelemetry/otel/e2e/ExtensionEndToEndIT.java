@@ -76,9 +76,10 @@ class ExtensionEndToEndIT {
 
       List<String> requestIds =
           result.invocations().stream().map(SimulationResult.InvocationMeasurement::requestId).toList();
-      assertInvocationSpans(receiver.spans().get(), requestIds, result);
+      // Read first, so that a failure below says how the extension counted what it sent.
       exportCounters = dev.lambdatelemetry.otel.testing.TelemetryPrinter.metrics(
           receiver.resourceMetrics().get());
+      assertInvocationSpans(receiver.spans().get(), requestIds, result);
       assertLogs(receiver.logRecords().get(), simulator.generatedEvents());
       assertMetrics(receiver.resourceMetrics().get(), result);
       assertThat(receiver.resourceSpans().get().get(0).getResource().getAttributesList())
@@ -206,6 +207,7 @@ class ExtensionEndToEndIT {
       }
     }
     assertThat(spans).filteredOn(s -> "on-demand".equals(attr(s.getAttributesList(), "aws.lambda.init.type")))
+        .as(() -> "the init span; export counters: " + exportCounters)
         .hasSize(1);
   }
 
