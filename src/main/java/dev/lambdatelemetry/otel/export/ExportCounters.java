@@ -3,6 +3,7 @@ package dev.lambdatelemetry.otel.export;
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import dev.lambdatelemetry.otel.Instrumentation;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -27,8 +28,6 @@ final class ExportCounters {
   static final String METRIC_NAME = "lambda_telemetry.export.items";
   static final AttributeKey<String> SIGNAL = AttributeKey.stringKey("signal");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
-  private static final InstrumentationScopeInfo SCOPE =
-      InstrumentationScopeInfo.create("dev.lambdatelemetry.otel.export");
 
   private final Map<Signal, Map<Outcome, LongAdder>> counts = new EnumMap<>(Signal.class);
   private final long startEpochNanos;
@@ -73,7 +72,7 @@ final class ExportCounters {
                 }));
     return ImmutableMetricData.createLongSum(
         resource,
-        SCOPE,
+        Instrumentation.SCOPE,
         METRIC_NAME,
         "Telemetry items handled by the export pipeline, per signal and outcome",
         "{item}",

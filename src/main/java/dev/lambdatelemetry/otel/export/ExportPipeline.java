@@ -289,14 +289,22 @@ public final class ExportPipeline implements SignalSink {
     return flush(deadline, false, false, NOT_CANCELLED);
   }
 
+  /** Which SHUTDOWN flush: one made while deliveries still come, or one after them. */
+  public enum ShutdownRound {
+    /** Deliveries may still come: export what is ready; metrics keep their interval. */
+    WHILE_DELIVERING,
+    /** The deliveries are over: export everything, metrics too, whatever their interval. */
+    FINAL
+  }
+
   /**
    * A flush during SHUTDOWN: made even when the breaker is open (there is no later chance), after
-   * background export has stopped. {@code last}: metrics go too, whatever their interval. May be
-   * called several times before {@link #shutdown}, as deliveries still come in.
+   * background export has stopped. May be called several times before {@link #shutdown}, as
+   * deliveries still come in.
    */
-  public FlushResult flushAtShutdown(Instant deadline, boolean last) {
+  public FlushResult flushAtShutdown(Instant deadline, ShutdownRound round) {
     stopBackground(clock.instant());
-    return flush(deadline, true, last, NOT_CANCELLED);
+    return flush(deadline, true, round == ShutdownRound.FINAL, NOT_CANCELLED);
   }
 
   /**

@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.exporter.internal.otlp.logs.LogsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.metrics.MetricsRequestMarshaler;
 import io.opentelemetry.exporter.internal.otlp.traces.TraceRequestMarshaler;
+import dev.lambdatelemetry.otel.Instrumentation;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.common.InstrumentationLibraryInfo;
 import io.opentelemetry.sdk.logs.data.Body;
@@ -32,7 +33,6 @@ import java.util.List;
 /** Sample data run through the OTLP marshalers once, off the hot path, so that they are loaded. */
 final class WarmUp {
 
-  private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("warm-up");
 
   private WarmUp() {}
 
@@ -46,7 +46,7 @@ final class WarmUp {
       LogsRequestMarshaler.create(List.of(SampleLog.of(resource, ctx)))
           .writeBinaryTo(OutputStream.nullOutputStream());
       MetricData metric = ImmutableMetricData.createLongSum(
-          resource, SCOPE, "warm-up", "", "1",
+          resource, Instrumentation.SCOPE, "warm-up", "", "1",
           ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE,
               List.of(ImmutableLongPointData.create(1, 2, Attributes.empty(), 1))));
       MetricsRequestMarshaler.create(List.of(metric)).writeBinaryTo(OutputStream.nullOutputStream());
@@ -74,13 +74,13 @@ final class WarmUp {
     @Override public int getTotalRecordedEvents() { return 0; }
     @Override public int getTotalRecordedLinks() { return 0; }
     @Override public int getTotalAttributeCount() { return 1; }
-    @Override public InstrumentationScopeInfo getInstrumentationScopeInfo() { return SCOPE; }
+    @Override public InstrumentationScopeInfo getInstrumentationScopeInfo() { return Instrumentation.SCOPE; }
     @Override public Resource getResource() { return resource; }
 
     @Override
     @SuppressWarnings("deprecation") // still abstract in the SDK
     public InstrumentationLibraryInfo getInstrumentationLibraryInfo() {
-      return InstrumentationLibraryInfo.create(SCOPE.getName(), null);
+      return InstrumentationLibraryInfo.create(Instrumentation.SCOPE.getName(), null);
     }
   }
 
@@ -90,7 +90,7 @@ final class WarmUp {
     }
 
     @Override public Resource getResource() { return resource; }
-    @Override public InstrumentationScopeInfo getInstrumentationScopeInfo() { return SCOPE; }
+    @Override public InstrumentationScopeInfo getInstrumentationScopeInfo() { return Instrumentation.SCOPE; }
     @Override public long getTimestampEpochNanos() { return 1; }
     @Override public long getObservedTimestampEpochNanos() { return 1; }
     @Override public SpanContext getSpanContext() { return ctx; }

@@ -86,7 +86,7 @@ final class PipelineHooks implements TelemetryHooks {
     onProcessingThread(() -> {}, deadline, "conversion did not catch up in time");
     // No line of ours per round: it would come back as a delivery and call for another round (the
     // pipeline logs the flushes worth a line).
-    pipeline.flushAtShutdown(deadline, false);
+    pipeline.flushAtShutdown(deadline, ExportPipeline.ShutdownRound.WHILE_DELIVERING);
   }
 
   @Override
@@ -95,7 +95,7 @@ final class PipelineHooks implements TelemetryHooks {
     // platform.report is converted before the held spans are released.
     onProcessingThread(converter::drain, deadline, "conversion did not drain in time");
     // As above: a line here would come back as a delivery and call for another export round.
-    pipeline.flushAtShutdown(deadline, true);
+    pipeline.flushAtShutdown(deadline, ExportPipeline.ShutdownRound.FINAL);
   }
 
   @Override

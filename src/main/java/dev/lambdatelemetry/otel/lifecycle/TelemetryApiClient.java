@@ -1,13 +1,13 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.json.JsonValue;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.http.Http1;
-import dev.lambdatelemetry.otel.telemetry.JsonReader;
+import dev.lambdatelemetry.otel.json.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

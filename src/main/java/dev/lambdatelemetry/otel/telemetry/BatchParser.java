@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.telemetry;
 
+import dev.lambdatelemetry.otel.json.JsonReader;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,12 +9,12 @@ import dev.lambdatelemetry.otel.telemetry.model.ExtensionState;
 import dev.lambdatelemetry.otel.telemetry.model.InitReport;
 import dev.lambdatelemetry.otel.telemetry.model.InitRuntimeDone;
 import dev.lambdatelemetry.otel.telemetry.model.InitStart;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.json.JsonValue;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.LogSource;
 import dev.lambdatelemetry.otel.telemetry.model.LogsDropped;

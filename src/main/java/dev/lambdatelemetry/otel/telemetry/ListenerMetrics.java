@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.telemetry;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import dev.lambdatelemetry.otel.Instrumentation;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -40,8 +41,6 @@ public final class ListenerMetrics {
   static final String EVENTS = "lambda_telemetry.listener.events";
   static final String INVOCATIONS = "lambda_telemetry.conversion.invocations";
   private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
-  private static final InstrumentationScopeInfo SCOPE =
-      InstrumentationScopeInfo.create("lambda-telemetry-otel");
 
   private final TelemetryInbox inbox;
   private final TelemetryReceiver receiver;
@@ -120,7 +119,7 @@ public final class ListenerMetrics {
 
   private static MetricData sum(
       Resource resource, String name, String description, String unit, List<LongPointData> points) {
-    return ImmutableMetricData.createLongSum(resource, SCOPE, name, description, unit,
+    return ImmutableMetricData.createLongSum(resource, Instrumentation.SCOPE, name, description, unit,
         ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points));
   }
 }

@@ -18,7 +18,7 @@ public record ConverterOptions(
     boolean userServiceInstanceId) {
 
   /** A sensible bound: Managed Instances run tens of concurrent requests, default Lambda one. */
-  public static final int DEFAULT_MAX_OPEN_INVOCATIONS = 256;
+  public static final int DEFAULT_MAX_OPEN_INVOCATIONS = 512;
 
   /** Validates at configuration time, so conversion never has to. */
   public ConverterOptions {

@@ -1,13 +1,13 @@
 package dev.lambdatelemetry.otel.translate;
 
-import dev.lambdatelemetry.otel.telemetry.JsonReader;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonBoolean;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.json.JsonReader;
+import dev.lambdatelemetry.otel.json.JsonValue;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonBoolean;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.Timestamps;
 import io.opentelemetry.api.common.AttributeKey;
@@ -17,6 +17,7 @@ import io.opentelemetry.api.common.KeyValue;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
+import dev.lambdatelemetry.otel.Instrumentation;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.resources.Resource;
@@ -55,9 +56,6 @@ import java.util.function.Function;
  */
 public final class LogTranslator {
 
-  /** The instrumentation scope of every log record we produce. */
-  public static final InstrumentationScopeInfo SCOPE =
-      InstrumentationScopeInfo.create("lambda-telemetry-otel");
 
   static final AttributeKey<String> LOG_SOURCE = AttributeKey.stringKey("aws.lambda.log.source");
   static final AttributeKey<String> INVOCATION_ID = AttributeKey.stringKey("faas.invocation_id");
@@ -126,7 +124,7 @@ public final class LogTranslator {
     draft.putExceptionAttributes();
     return new LambdaLogRecord(
         resource == null ? Resource.empty() : resource,
-        SCOPE,
+        Instrumentation.SCOPE,
         draft.timestampNanos,
         envelopeNanos,
         spanContext,

@@ -16,6 +16,7 @@ import dev.lambdatelemetry.otel.telemetry.model.Start;
 import dev.lambdatelemetry.otel.telemetry.model.TelemetryEvent;
 import dev.lambdatelemetry.otel.telemetry.model.TelemetryRecord;
 import dev.lambdatelemetry.otel.telemetry.model.Unknown;
+import dev.lambdatelemetry.otel.Instrumentation;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -62,16 +63,13 @@ import org.jboss.logging.Logger;
  */
 public final class TelemetryConverter {
 
-  /** The instrumentation scope of every signal we produce. */
-  public static final String SCOPE_NAME = "lambda-telemetry-otel";
-
   private static final Logger LOG = Logger.getLogger(TelemetryConverter.class);
 
   private final SignalSink sink;
   private final ConverterOptions options;
   private final LogRecordFactory logs;
   private final IdSource ids;
-  private final InstrumentationScopeInfo scope = InstrumentationScopeInfo.create(SCOPE_NAME);
+  private final InstrumentationScopeInfo scope = Instrumentation.SCOPE;
   private final SpanTranslator spans;
   private final MetricsAggregator metrics = new MetricsAggregator(scope);
   private final EnvironmentResource resource;

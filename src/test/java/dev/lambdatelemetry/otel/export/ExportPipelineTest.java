@@ -425,7 +425,7 @@ class ExportPipelineTest {
 
     pipeline.stopBackground(Instant.now().plus(WAIT));
     receiver.setMode(Mode.UP);
-    FlushResult atShutdown = pipeline.flushAtShutdown(Instant.now().plus(WAIT), true);
+    FlushResult atShutdown = pipeline.flushAtShutdown(Instant.now().plus(WAIT), ExportPipeline.ShutdownRound.FINAL);
 
     // one refused attempt and its backoff, then nothing more from the stopped background flush;
     // the span stayed queued and SHUTDOWN's flush delivered it
@@ -448,7 +448,7 @@ class ExportPipelineTest {
     pipeline.stopBackground(Instant.now());
     receiver.setMode(Mode.UP);
     Instant start = Instant.now();
-    FlushResult atShutdown = pipeline.flushAtShutdown(start.plus(WAIT), true);
+    FlushResult atShutdown = pipeline.flushAtShutdown(start.plus(WAIT), ExportPipeline.ShutdownRound.FINAL);
 
     // the logs half slept its backoff (at least 300 ms) on another thread; the stop ends that
     // sleep, so SHUTDOWN's flush takes the lock and delivers at once instead of after it

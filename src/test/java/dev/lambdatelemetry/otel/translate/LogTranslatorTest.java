@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import dev.lambdatelemetry.otel.telemetry.BatchParser;
-import dev.lambdatelemetry.otel.telemetry.JsonReader;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.json.JsonReader;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonObject;
 import dev.lambdatelemetry.otel.telemetry.model.LogLine;
 import dev.lambdatelemetry.otel.telemetry.model.LogSource;
 import dev.lambdatelemetry.otel.telemetry.model.RuntimeDone;

@@ -1,16 +1,16 @@
-package dev.lambdatelemetry.otel.telemetry;
+package dev.lambdatelemetry.otel.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonArray;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonBoolean;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNull;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonNumber;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonObject;
-import dev.lambdatelemetry.otel.telemetry.model.JsonValue.JsonString;
+import dev.lambdatelemetry.otel.json.JsonValue;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonArray;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonBoolean;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNull;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonNumber;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonObject;
+import dev.lambdatelemetry.otel.json.JsonValue.JsonString;
 import dev.lambdatelemetry.otel.testing.SmallStack;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.lambdatelemetry.otel.telemetry.model;
+package dev.lambdatelemetry.otel.json;
 
 import java.math.BigInteger;
 import java.util.Collections;
