@@ -19,11 +19,10 @@ public final class TelemetryInbox {
   public sealed interface Work {}
 
   /**
-   * A delivered body.
-   *
-   * @param ndjson true for a TCP-protocol line (one event), false for an HTTP array
+   * A delivered body: an HTTP POST body or one TCP-protocol line, which {@link BatchParser#parse}
+   * reads alike (a line is one event object).
    */
-  public record Batch(byte[] body, Instant receivedAt, boolean ndjson) implements Work {}
+  public record Batch(byte[] body, Instant receivedAt) implements Work {}
 
   /** A task to run on the processing thread, in order with the batches before it. */
   public record Task(Runnable runnable) implements Work {}
@@ -48,8 +47,8 @@ public final class TelemetryInbox {
   }
 
   /** Queues a body; returns false (and counts it) when the inbox is full. Never blocks. */
-  public boolean offer(byte[] body, Instant receivedAt, boolean ndjson) {
-    return offer(body, receivedAt, ndjson, 0);
+  public boolean offer(byte[] body, Instant receivedAt) {
+    return offer(body, receivedAt, 0);
   }
 
   /**
@@ -58,8 +57,8 @@ public final class TelemetryInbox {
    * well: it sends one batch at a time, buffers meanwhile, and accounts for what it must drop with
    * {@code platform.logsDropped}, so a burst is not lost on our side for want of a few milliseconds.
    */
-  public boolean offer(byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos) {
-    return offerReserved(body, receivedAt, ndjson, maxWaitNanos, 0);
+  public boolean offer(byte[] body, Instant receivedAt, long maxWaitNanos) {
+    return offerReserved(body, receivedAt, maxWaitNanos, 0);
   }
 
   /**
@@ -67,7 +66,7 @@ public final class TelemetryInbox {
    * reservation is released (whatever the outcome) as the body takes its place.
    */
   public boolean offerReserved(
-      byte[] body, Instant receivedAt, boolean ndjson, long maxWaitNanos, long reserved) {
+      byte[] body, Instant receivedAt, long maxWaitNanos, long reserved) {
     synchronized (queue) {
       reservedBytes -= reserved;
       if (reserved > 0) {
@@ -93,7 +92,7 @@ public final class TelemetryInbox {
         }
       }
       long bytesAfter = queuedBytes + body.length;
-      queue.addLast(new Batch(body, receivedAt, ndjson));
+      queue.addLast(new Batch(body, receivedAt));
       queuedBytes = bytesAfter;
       acceptedBatches.incrementAndGet();
       queue.notifyAll();

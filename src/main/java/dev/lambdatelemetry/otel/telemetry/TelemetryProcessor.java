@@ -109,10 +109,7 @@ public final class TelemetryProcessor {
   }
 
   private void process(TelemetryInbox.Batch b) {
-    BatchParser.ParseResult result =
-        b.ndjson()
-            ? parser.parseNdjsonLine(b.body(), b.receivedAt())
-            : parser.parse(b.body(), b.receivedAt());
+    BatchParser.ParseResult result = parser.parse(b.body(), b.receivedAt());
     if (result.malformedBody()) {
       malformedBodies.incrementAndGet();
     }

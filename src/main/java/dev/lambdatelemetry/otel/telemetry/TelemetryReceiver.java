@@ -93,14 +93,14 @@ public final class TelemetryReceiver {
       LOG.debugf("batch %s seen before: acknowledged, not processed again", sequenceId);
       return;
     }
-    if (!inbox.offerReserved(read.bytes, now, false, FULL_INBOX_WAIT_NANOS, read.reserved)) {
+    if (!inbox.offerReserved(read.bytes, now, FULL_INBOX_WAIT_NANOS, read.reserved)) {
       LOG.debugf("inbox full: dropped a batch of %d bytes", read.bytes.length);
     }
   }
 
   /** Takes one TCP-protocol line (one event) read into {@code reserved} bytes of inbox room. */
   void receiveLine(byte[] line, long reserved) {
-    if (!inbox.offerReserved(line, Instant.now(), true, FULL_INBOX_WAIT_NANOS, reserved)) {
+    if (!inbox.offerReserved(line, Instant.now(), FULL_INBOX_WAIT_NANOS, reserved)) {
       LOG.debugf("inbox full: dropped a line of %d bytes", line.length);
     }
     arrived.run();

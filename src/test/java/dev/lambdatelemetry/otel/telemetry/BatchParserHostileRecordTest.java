@@ -90,7 +90,7 @@ class BatchParserHostileRecordTest {
   void hostileRecordOnATcpLine_isOneTruncatedLogLine(String record) {
     byte[] line = (functionLog(record) + "\n").getBytes(StandardCharsets.UTF_8);
 
-    ParseResult result = SmallStack.call(() -> parser.parseNdjsonLine(line, RECEIVED));
+    ParseResult result = SmallStack.call(() -> parser.parse(line, RECEIVED));
 
     assertThat(result.malformedBody()).isFalse();
     assertThat(result.events()).singleElement().satisfies(e ->

@@ -660,8 +660,8 @@ class BatchParserTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"\n", "\r\n", ""})
-  void parseNdjsonLine_oneEventPerLine_yieldsThatEvent(String terminator) {
-    ParseResult result = parser.parseNdjsonLine((LOG_JSON + terminator).getBytes(StandardCharsets.UTF_8), RECEIVED);
+  void parse_tcpProtocolLine_oneEventPerLine_yieldsThatEvent(String terminator) {
+    ParseResult result = parser.parse((LOG_JSON + terminator).getBytes(StandardCharsets.UTF_8), RECEIVED);
 
     assertThat(result.malformedBody()).isFalse();
     assertThat(result.events()).containsExactly(new TelemetryEvent(
@@ -669,16 +669,16 @@ class BatchParserTest {
   }
 
   @Test
-  void parseNdjsonLine_notJson_isMalformed() {
-    ParseResult result = parser.parseNdjsonLine("{\"type\":\"funct".getBytes(StandardCharsets.UTF_8), RECEIVED);
+  void parse_tcpProtocolLine_notJson_isMalformed() {
+    ParseResult result = parser.parse("{\"type\":\"funct".getBytes(StandardCharsets.UTF_8), RECEIVED);
 
     assertThat(result.malformedBody()).isTrue();
     assertThat(result.events()).isEmpty();
   }
 
   @Test
-  void parseNdjsonLine_elementWithoutType_isCountedNotThrown() {
-    ParseResult result = parser.parseNdjsonLine("{\"record\":\"x\"}\n".getBytes(StandardCharsets.UTF_8), RECEIVED);
+  void parse_tcpProtocolLine_elementWithoutType_isCountedNotThrown() {
+    ParseResult result = parser.parse("{\"record\":\"x\"}\n".getBytes(StandardCharsets.UTF_8), RECEIVED);
 
     assertThat(result.malformedBody()).isFalse();
     assertThat(result.malformedElements()).isEqualTo(1);
