@@ -8,39 +8,57 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**
- * Attribute keys the converter writes: OpenTelemetry semantic-convention keys ({@code faas.*},
- * {@code cloud.*}, {@code service.*}, {@code error.type}) and our {@code aws.lambda.*} pass-through
- * keys. Kept here so tests and translators spell them once.
+ * Every attribute key the extension writes, spelled once: OpenTelemetry semantic-convention keys
+ * ({@code faas.*}, {@code cloud.*}, {@code service.*}, {@code error.type}, {@code exception.*}),
+ * our {@code aws.lambda.*} pass-through keys, and the {@code outcome} of our own counters. Public so
+ * that the resource factory, the listener's counters and tests use the same constants as the
+ * converter. Also the few attribute and record values that change conversion.
  */
-final class LambdaAttributes {
+public final class LambdaAttributes {
 
-  static final AttributeKey<String> FAAS_INVOCATION_ID = stringKey("faas.invocation_id");
-  static final AttributeKey<Boolean> FAAS_COLDSTART = booleanKey("faas.coldstart");
-  static final AttributeKey<String> FAAS_TRIGGER = stringKey("faas.trigger");
-  static final AttributeKey<String> FAAS_VERSION = stringKey("faas.version");
-  static final AttributeKey<String> FAAS_NAME = stringKey("faas.name");
-  static final AttributeKey<String> FAAS_INSTANCE = stringKey("faas.instance");
-  static final AttributeKey<String> CLOUD_RESOURCE_ID = stringKey("cloud.resource_id");
-  static final AttributeKey<String> CLOUD_ACCOUNT_ID = stringKey("cloud.account.id");
-  static final AttributeKey<String> SERVICE_INSTANCE_ID = stringKey("service.instance.id");
-  static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
+  // Resource (set from configuration and the environment, completed by the converter).
+  public static final AttributeKey<String> SERVICE_NAME = stringKey("service.name");
+  public static final AttributeKey<String> SERVICE_INSTANCE_ID = stringKey("service.instance.id");
+  public static final AttributeKey<String> CLOUD_PROVIDER = stringKey("cloud.provider");
+  public static final AttributeKey<String> CLOUD_PLATFORM = stringKey("cloud.platform");
+  public static final AttributeKey<String> CLOUD_REGION = stringKey("cloud.region");
+  public static final AttributeKey<String> CLOUD_ACCOUNT_ID = stringKey("cloud.account.id");
+  public static final AttributeKey<String> FAAS_NAME = stringKey("faas.name");
+  public static final AttributeKey<String> FAAS_VERSION = stringKey("faas.version");
+  public static final AttributeKey<String> FAAS_INSTANCE = stringKey("faas.instance");
+  public static final AttributeKey<Long> FAAS_MAX_MEMORY = longKey("faas.max_memory");
 
-  static final AttributeKey<String> INVOKED_ARN = stringKey("aws.lambda.invoked_arn");
-  static final AttributeKey<String> STATUS = stringKey("aws.lambda.status");
-  static final AttributeKey<Long> BILLED_DURATION_MS = longKey("aws.lambda.billed_duration_ms");
-  static final AttributeKey<Long> MEMORY_SIZE_MB = longKey("aws.lambda.memory_size_mb");
-  static final AttributeKey<Long> MAX_MEMORY_USED_MB = longKey("aws.lambda.max_memory_used_mb");
-  static final AttributeKey<Double> INIT_DURATION_MS = doubleKey("aws.lambda.init_duration_ms");
-  static final AttributeKey<Double> RESTORE_DURATION_MS = doubleKey("aws.lambda.restore_duration_ms");
-  static final AttributeKey<Long> BILLED_RESTORE_DURATION_MS =
+  // Spans and log records.
+  public static final AttributeKey<String> FAAS_INVOCATION_ID = stringKey("faas.invocation_id");
+  public static final AttributeKey<Boolean> FAAS_COLDSTART = booleanKey("faas.coldstart");
+  public static final AttributeKey<String> FAAS_TRIGGER = stringKey("faas.trigger");
+  public static final AttributeKey<String> CLOUD_RESOURCE_ID = stringKey("cloud.resource_id");
+  public static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
+  public static final AttributeKey<String> EXCEPTION_TYPE = stringKey("exception.type");
+  public static final AttributeKey<String> EXCEPTION_MESSAGE = stringKey("exception.message");
+  public static final AttributeKey<String> EXCEPTION_STACKTRACE = stringKey("exception.stacktrace");
+
+  public static final AttributeKey<String> INVOKED_ARN = stringKey("aws.lambda.invoked_arn");
+  public static final AttributeKey<String> STATUS = stringKey("aws.lambda.status");
+  public static final AttributeKey<Long> BILLED_DURATION_MS = longKey("aws.lambda.billed_duration_ms");
+  public static final AttributeKey<Long> MEMORY_SIZE_MB = longKey("aws.lambda.memory_size_mb");
+  public static final AttributeKey<Long> MAX_MEMORY_USED_MB = longKey("aws.lambda.max_memory_used_mb");
+  public static final AttributeKey<Double> INIT_DURATION_MS = doubleKey("aws.lambda.init_duration_ms");
+  public static final AttributeKey<Double> RESTORE_DURATION_MS = doubleKey("aws.lambda.restore_duration_ms");
+  public static final AttributeKey<Long> BILLED_RESTORE_DURATION_MS =
       longKey("aws.lambda.billed_restore_duration_ms");
-  static final AttributeKey<Long> PRODUCED_BYTES = longKey("aws.lambda.produced_bytes");
-  static final AttributeKey<String> TENANT_ID = stringKey("aws.lambda.tenant_id");
-  static final AttributeKey<String> INIT_TYPE = stringKey("aws.lambda.init.type");
-  static final AttributeKey<String> INIT_PHASE = stringKey("aws.lambda.init.phase");
-  static final AttributeKey<String> LOG_SOURCE = stringKey("aws.lambda.log.source");
-  static final AttributeKey<Long> DROPPED_RECORDS = longKey("aws.lambda.telemetry.dropped_records");
-  static final AttributeKey<Long> DROPPED_BYTES = longKey("aws.lambda.telemetry.dropped_bytes");
+  public static final AttributeKey<Long> PRODUCED_BYTES = longKey("aws.lambda.produced_bytes");
+  public static final AttributeKey<String> TENANT_ID = stringKey("aws.lambda.tenant_id");
+  public static final AttributeKey<String> INIT_TYPE = stringKey("aws.lambda.init.type");
+  public static final AttributeKey<String> INIT_PHASE = stringKey("aws.lambda.init.phase");
+  public static final AttributeKey<String> LOG_SOURCE = stringKey("aws.lambda.log.source");
+  public static final AttributeKey<Long> DROPPED_RECORDS = longKey("aws.lambda.telemetry.dropped_records");
+  public static final AttributeKey<Long> DROPPED_BYTES = longKey("aws.lambda.telemetry.dropped_bytes");
+
+  /** What became of the items a {@code lambda_telemetry.*} counter counts. */
+  public static final AttributeKey<String> OUTCOME = stringKey("outcome");
+
+  // Values that change conversion (package-private: only the converter reads them).
 
   /** {@code faas.trigger} when the trigger is not known: the extension never sees the event source. */
   static final String TRIGGER_OTHER = "other";
@@ -50,7 +68,7 @@ final class LambdaAttributes {
 
   static final String STATUS_TIMEOUT = "timeout";
 
-  /** {@code initializationType} values that change conversion. */
+  /** {@code initializationType} values. */
   static final String INIT_TYPE_ON_DEMAND = "on-demand";
 
   static final String INIT_TYPE_SNAP_START = "snap-start";
