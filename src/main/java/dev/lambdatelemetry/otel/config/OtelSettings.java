@@ -1,14 +1,14 @@
 package dev.lambdatelemetry.otel.config;
 
+import static dev.lambdatelemetry.otel.config.LenientValues.file;
+import static dev.lambdatelemetry.otel.config.LenientValues.keyValues;
+import static dev.lambdatelemetry.otel.config.LenientValues.lenientDuration;
+import static dev.lambdatelemetry.otel.config.LenientValues.named;
+import static dev.lambdatelemetry.otel.config.LenientValues.uri;
+
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,8 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,7 +31,9 @@ import org.jboss.logging.Logger;
  * specification asks, an invalid or unsupported value never fails: it is ignored with a warning and the
  * default (or the general setting, for a per-signal one) is used. The warnings are kept in {@link
  * #warnings()} and logged once, at start-up, by {@link #validate(OtelConfig)}. Only our own {@code
- * lambda-telemetry.*} values fail init ({@link ConfigValidator}).
+ * lambda-telemetry.*} values fail init ({@link ConfigValidator}). Each value is read by {@link
+ * LenientValues}; this record resolves them per signal (per-signal setting, else general setting,
+ * else the specification's default).
  */
 public record OtelSettings(
     boolean sdkDisabled,
@@ -50,16 +50,9 @@ public record OtelSettings(
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** {@code OTEL_METRIC_EXPORT_INTERVAL}'s default. */
   public static final Duration DEFAULT_METRIC_EXPORT_INTERVAL = Duration.ofSeconds(60);
-  /**
-   * Longest duration accepted: far beyond any useful timeout or interval, and far below what
-   * overflows the nanosecond arithmetic of the SDK's builders and of our waits (292 years).
-   */
-  static final Duration MAX_DURATION = Duration.ofDays(365L * 100);
-
   static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.config");
-  private static final Pattern DURATION_SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   /** Copies the warnings: the record stays immutable. */
   public OtelSettings {
@@ -83,10 +76,11 @@ public record OtelSettings(
     Set<String> warnings = new LinkedHashSet<>(); // the general settings are read once per signal
     OtelConfig.Otlp otlp = config.exporter().otlp();
     // Checked here too so that a bad entry is reported at start-up; ResourceFactory skips it.
-    parseKeyValues(RESOURCE_ATTRIBUTES, config.resource().attributes().orElse(""), warnings);
+    LenientValues.keyValues(
+        RESOURCE_ATTRIBUTES, config.resource().attributes().orElse(""), warnings);
     String interval = "otel.metric.export.interval";
     Duration metricInterval =
-        duration(interval, config.metric().export().interval(), warnings)
+        lenientDuration(interval, config.metric().export().interval(), warnings)
             .orElse(DEFAULT_METRIC_EXPORT_INTERVAL);
     Target traces = target(Signal.TRACES, config.traces().exporter(), otlp, otlp.traces(), warnings);
     Target logs = target(Signal.LOGS, config.logs().exporter(), otlp, otlp.logs(), warnings);
@@ -111,36 +105,17 @@ public record OtelSettings(
    * key, or whose value is not URL-encoded, is skipped: the others still apply.
    */
   public static Map<String, String> parseKeyValues(String property, String raw) {
-    return parseKeyValues(property, raw, new LinkedHashSet<>());
+    return LenientValues.keyValues(property, raw, new LinkedHashSet<>());
   }
 
-  private static Map<String, String> parseKeyValues(
-      String property, String raw, Collection<String> warnings) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null || raw.isBlank()) {
-      return out;
-    }
-    int position = 0;
-    for (String entry : raw.split(",")) {
-      position++;
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      String key = eq < 0 ? "" : entry.substring(0, eq).trim();
-      if (eq < 0 || key.isEmpty()) {
-        // The entry may hold a secret (a header's value): name its position, never its text.
-        warnings.add(named(property) + ": entry " + position + " has no key or no '=', ignored;"
-            + " expected comma-separated key=value pairs");
-        continue;
-      }
-      try {
-        out.put(key, URLDecoder.decode(entry.substring(eq + 1).trim(), StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        warnings.add(named(property) + ": the value of '" + key + "' is not URL-encoded, ignored");
-      }
-    }
-    return out;
+  /**
+   * The spec's timeout is bare milliseconds; {@code 10s}, {@code 500ms} and ISO-8601 also work.
+   *
+   * @throws IllegalArgumentException naming {@code property} when {@code raw} is none of these, not
+   *     positive, or beyond {@link LenientValues#MAX_DURATION}
+   */
+  public static Duration duration(String property, String raw) {
+    return LenientValues.duration(property, raw);
   }
 
   private static Target target(
@@ -179,8 +154,8 @@ public record OtelSettings(
     }
 
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.putAll(parseKeyValues(prefix + "headers", general.headers().orElse(""), warnings));
-    headers.putAll(parseKeyValues(signalPrefix + "headers", specific.headers().orElse(""), warnings));
+    headers.putAll(keyValues(prefix + "headers", general.headers().orElse(""), warnings));
+    headers.putAll(keyValues(signalPrefix + "headers", specific.headers().orElse(""), warnings));
 
     Compression compression =
         specific.compression()
@@ -190,8 +165,8 @@ public record OtelSettings(
             .orElse(Compression.NONE);
 
     Duration timeout =
-        specific.timeout().flatMap(v -> duration(signalPrefix + "timeout", v, warnings))
-            .or(() -> general.timeout().flatMap(v -> duration(prefix + "timeout", v, warnings)))
+        specific.timeout().flatMap(v -> lenientDuration(signalPrefix + "timeout", v, warnings))
+            .or(() -> general.timeout().flatMap(v -> lenientDuration(prefix + "timeout", v, warnings)))
             .orElse(DEFAULT_TIMEOUT);
 
     Optional<Path> certificate =
@@ -214,106 +189,6 @@ public record OtelSettings(
     return new Target(
         signal, exporters, protocol, endpoint.orElseThrow(), Collections.unmodifiableMap(headers),
         compression, timeout, certificate, clientKey, clientCertificate);
-  }
-
-  /** The URL, or empty with a warning naming what is used instead. */
-  private static Optional<URI> uri(
-      String property, String raw, Collection<String> warnings, String instead) {
-    String problem;
-    try {
-      URI uri = new URI(raw.trim());
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return Optional.of(uri);
-      }
-      problem = "expected an http:// or https:// URL with a host";
-    } catch (URISyntaxException e) {
-      problem = "not a valid URL";
-    }
-    warnings.add(named(property) + "='" + Redaction.url(raw) + "': " + problem + "; using " + instead);
-    return Optional.empty();
-  }
-
-  /**
-   * The spec's timeout is bare milliseconds; {@code 10s}, {@code 500ms} and ISO-8601 also work.
-   *
-   * @throws IllegalArgumentException naming {@code property} when {@code raw} is none of these or not
-   *     positive
-   */
-  public static Duration duration(String property, String raw) {
-    String value = raw.trim();
-    Duration d;
-    try {
-      if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) {
-        d = Duration.ofMillis(Long.parseLong(value));
-      } else {
-        Matcher m = DURATION_SHORT.matcher(value);
-        if (m.matches()) {
-          long n = Long.parseLong(m.group(1));
-          d =
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-              };
-        } else {
-          d = Duration.parse(value);
-        }
-      }
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException(
-          property + ": expected milliseconds or a duration such as 10s, got '" + raw + "'");
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(property + ": must be positive, got '" + raw + "'");
-    }
-    if (d.compareTo(MAX_DURATION) > 0) {
-      // The OTLP builders and our waits take it in nanoseconds (Duration.toNanos() throws past
-      // 292 years): a value beyond it would fail later, at an exporter's construction or on a
-      // background thread, instead of here.
-      throw new IllegalArgumentException(
-          property + ": must be at most " + MAX_DURATION.toDays() + " days, got '" + raw + "'");
-    }
-    return d;
-  }
-
-  /** {@link #duration(String, String)}, or empty with a warning. */
-  private static Optional<Duration> duration(
-      String property, String raw, Collection<String> warnings) {
-    try {
-      return Optional.of(duration(property, raw));
-    } catch (IllegalArgumentException e) {
-      warnings.add(named(property) + "='" + raw + "': expected positive milliseconds or a duration"
-          + " such as 10s, of at most 100 years; ignored, the default (or the general setting) is used");
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<Path> file(
-      String property, Optional<String> raw, Collection<String> warnings) {
-    if (raw.isEmpty() || raw.get().isBlank()) {
-      return Optional.empty();
-    }
-    Path path;
-    try {
-      path = Path.of(raw.get().trim());
-    } catch (InvalidPathException e) {
-      path = null;
-    }
-    if (path == null || !Files.isReadable(path)) {
-      warnings.add(named(property) + "='" + raw.get() + "': file not readable; ignored");
-      return Optional.empty();
-    }
-    return Optional.of(path);
-  }
-
-  /**
-   * How a property is named in a warning: the environment variable first, as the function's
-   * configuration usually sets it there ({@code OTEL_EXPORTER_OTLP_PROTOCOL (otel.exporter.otlp.protocol)}).
-   */
-  static String named(String property) {
-    return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') + " (" + property + ")";
   }
 
   /** The three signals. */
