@@ -3,7 +3,6 @@ package dev.lambdatelemetry.otel.telemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import dev.lambdatelemetry.otel.Instrumentation;
-import dev.lambdatelemetry.otel.translate.LambdaAttributes;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -41,7 +40,7 @@ public final class ListenerMetrics {
   static final String BATCHES = "lambda_telemetry.listener.batches";
   static final String EVENTS = "lambda_telemetry.listener.events";
   static final String INVOCATIONS = "lambda_telemetry.conversion.invocations";
-  private static final AttributeKey<String> OUTCOME = LambdaAttributes.OUTCOME;
+  private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
 
   private final TelemetryInbox inbox;
   private final TelemetryReceiver receiver;

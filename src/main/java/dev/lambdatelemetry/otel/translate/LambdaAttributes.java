@@ -8,11 +8,11 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 import io.opentelemetry.api.common.AttributeKey;
 
 /**
- * Every attribute key the extension writes, spelled once: OpenTelemetry semantic-convention keys
+ * Every attribute key of the converted telemetry and its resource, spelled once: OpenTelemetry semantic-convention keys
  * ({@code faas.*}, {@code cloud.*}, {@code service.*}, {@code error.type}, {@code exception.*}),
- * our {@code aws.lambda.*} pass-through keys, and the {@code outcome} of our own counters. Public so
- * that the resource factory, the listener's counters and tests use the same constants as the
- * converter. Also the few attribute and record values that change conversion.
+ * and our {@code aws.lambda.*} pass-through keys. Public so that the resource factory and tests use
+ * the same constants as the converter. Also the few attribute and record values that change
+ * conversion.
  */
 public final class LambdaAttributes {
 
@@ -54,9 +54,6 @@ public final class LambdaAttributes {
   public static final AttributeKey<String> LOG_SOURCE = stringKey("aws.lambda.log.source");
   public static final AttributeKey<Long> DROPPED_RECORDS = longKey("aws.lambda.telemetry.dropped_records");
   public static final AttributeKey<Long> DROPPED_BYTES = longKey("aws.lambda.telemetry.dropped_bytes");
-
-  /** What became of the items a {@code lambda_telemetry.*} counter counts. */
-  public static final AttributeKey<String> OUTCOME = stringKey("outcome");
 
   // Values that change conversion (package-private: only the converter reads them).
 

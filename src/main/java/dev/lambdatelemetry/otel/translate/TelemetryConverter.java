@@ -60,6 +60,13 @@ import org.jboss.logging.Logger;
  * <p>Threading: {@link #accept}, {@link #onInvoke} and {@link #drain} are meant for one processing
  * thread (they are synchronized, so another caller is safe too); {@link #collectMetrics()},
  * {@link #resource()} and the counters may be called from any thread and never wait for conversion.
+ *
+ * <p>Why one class of some 430 lines (a third of them comments): the invocation rules above share
+ * one small state (the open invocation, a pending cold start, the Managed Instances mode, the time
+ * of the event being processed) that every event type reads and changes, and they read best
+ * together. What shares less is apart: init and restore spans ({@link PhaseTracker}), span building
+ * ({@link SpanTranslator}), log records ({@link LogTranslator}, {@link PlatformLogs}), metrics
+ * ({@link MetricsAggregator}) and the resource ({@link EnvironmentResource}).
  */
 public final class TelemetryConverter {
 
@@ -365,7 +372,6 @@ public final class TelemetryConverter {
     }
   }
 
-  /** Emits a held invocation span once, with its children, and counts the invocation. */
   /** Records {@code time} as the latest moment the open invocation is known to have run. */
   private void touchOpenInvocation(Instant time) {
     if (managedInstances || openRequestId == null) {
@@ -377,6 +383,7 @@ public final class TelemetryConverter {
     }
   }
 
+  /** Emits a held invocation span once, with its children, and counts the invocation. */
   private void emit(InvocationState state) {
     // With no duration known (no runtimeDone, no report), the span ends at the last event seen while
     // it was open: never at a later, unrelated event.
