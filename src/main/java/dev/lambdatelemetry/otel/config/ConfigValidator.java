@@ -20,6 +20,9 @@ public final class ConfigValidator {
   static final Set<Integer> RESERVED_PORTS = Set.of(9001, 4317, 4318, 8124, 8125, 8126, 8999, 53612);
   static final Set<String> TYPES = Set.of("platform", "function", "extension");
   static final Set<String> SCHEMAS = Set.of("2022-07-01", "2022-12-13", "2025-01-29");
+  /** The platform's range of {@code subscription.buffering.max-bytes}. */
+  static final int MIN_BUFFERING_BYTES = 262_144;
+  static final int MAX_BUFFERING_BYTES = 1_048_576;
   /**
    * Upper bound of {@code export.queue.max-mib}: no Lambda function has the memory for two queues
    * this large beside its own work (the launcher gives the JVM 64 MiB at most).
@@ -38,7 +41,8 @@ public final class ConfigValidator {
     List<String> p = new ArrayList<>();
     ExtensionConfig.Buffering b = c.subscription().buffering();
     range(p, "subscription.buffering.max-items", b.maxItems(), 1_000, 10_000);
-    range(p, "subscription.buffering.max-bytes", b.maxBytes(), 262_144, 1_048_576);
+    range(p, "subscription.buffering.max-bytes", b.maxBytes(), MIN_BUFFERING_BYTES,
+        MAX_BUFFERING_BYTES);
     range(p, "subscription.buffering.timeout-ms", b.timeoutMs(), 25, 30_000);
     int port = c.listener().port();
     if (port < 1 || port > 65_535) {

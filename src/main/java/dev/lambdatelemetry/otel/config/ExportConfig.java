@@ -44,8 +44,9 @@ public interface ExportConfig {
   /** Bounds of the pending queues; when one is full the oldest item is dropped and counted. */
   interface Queue {
     /**
-     * Estimated MiB of pending spans, and separately of pending logs, held at most; when absent, a
-     * quarter of the heap each within [1, 8] MiB ({@link MemoryBudget}).
+     * Estimated MiB of pending spans, and separately of pending logs, held at most, 1..1024; when
+     * absent, three eighths each of the heap left free by the extension's working set, within
+     * [1, 8] MiB ({@link MemoryBudget}).
      */
     OptionalInt maxMib();
 

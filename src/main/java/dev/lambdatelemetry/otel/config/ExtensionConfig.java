@@ -16,11 +16,17 @@ import java.util.OptionalLong;
 public interface ExtensionConfig {
 
   /**
+   * The default of {@link #extensionName()}, for the entry point, which needs it before the
+   * configuration exists.
+   */
+  String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
+
+  /**
    * The registered name; it must equal the launcher's file name in {@code /opt/extensions}. Read
    * by the entry point before Quarkus boots (from the system property or the environment), and
    * declared here so that Quarkus accepts it.
    */
-  @WithDefault("lambda-telemetry-otel")
+  @WithDefault(DEFAULT_EXTENSION_NAME)
   String extensionName();
 
   /** Listener for Telemetry API deliveries. */
@@ -104,8 +110,9 @@ public interface ExtensionConfig {
     int maxBatches();
 
     /**
-     * Bytes of batch bodies held at most; when absent, an eighth of the heap within [two batches,
-     * 16 MiB] ({@link MemoryBudget}).
+     * Bytes of batch bodies (and of deliveries still being read) held at most; when absent, a
+     * quarter of the heap left free by the extension's working set, within [two batches of {@code
+     * buffering.max-bytes}, 16 MiB] ({@link MemoryBudget}).
      */
     OptionalLong maxBytes();
   }
@@ -144,12 +151,21 @@ public interface ExtensionConfig {
 
   /** Conversion options. */
   interface Conversion {
+    /** The default of {@link #platformLogLines()}, for converters built without a configuration. */
+    boolean DEFAULT_PLATFORM_LOG_LINES = false;
+
+    /**
+     * The default of {@link #maxOpenInvocations()}: Managed Instances run tens of concurrent
+     * requests, default Lambda one.
+     */
+    int DEFAULT_MAX_OPEN_INVOCATIONS = 512;
+
     /** Also emit CloudWatch-style START/END/REPORT log records for platform events. */
-    @WithDefault("false")
+    @WithDefault("" + DEFAULT_PLATFORM_LOG_LINES)
     boolean platformLogLines();
 
     /** Invocations whose terminal event never comes are evicted beyond this count. */
-    @WithDefault("512")
+    @WithDefault("" + DEFAULT_MAX_OPEN_INVOCATIONS)
     int maxOpenInvocations();
   }
 }

@@ -44,7 +44,7 @@ public final class MemoryBudget {
   /** The live heap of the extension itself, without its buffers. */
   static final long WORKING_SET = 6 * MIB;
   /** The largest batch the subscription allows ({@code buffering.max-bytes} at most). */
-  static final long LARGEST_BATCH = MIB;
+  static final long LARGEST_BATCH = ConfigValidator.MAX_BUFFERING_BYTES;
   /** A batch being parsed and converted holds its body plus a parse result of up to 4.4 times it. */
   static final double PROCESSING_FACTOR = 6;
   /** An item of an OTLP request in flight: the record (~2 KiB for a 1 KiB line) and its encoding. */

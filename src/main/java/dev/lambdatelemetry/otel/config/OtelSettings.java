@@ -44,12 +44,12 @@ public record OtelSettings(
     List<String> warnings) {
 
   /** The OTLP defaults of the specification. */
-  public static final String DEFAULT_HTTP_ENDPOINT = "http://localhost:4318";
+  static final String DEFAULT_HTTP_ENDPOINT = "http://localhost:4318";
 
-  public static final String DEFAULT_GRPC_ENDPOINT = "http://localhost:4317";
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  static final String DEFAULT_GRPC_ENDPOINT = "http://localhost:4317";
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   /** {@code OTEL_METRIC_EXPORT_INTERVAL}'s default. */
-  public static final Duration DEFAULT_METRIC_EXPORT_INTERVAL = Duration.ofSeconds(60);
+  static final Duration DEFAULT_METRIC_EXPORT_INTERVAL = Duration.ofSeconds(60);
   static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.config");

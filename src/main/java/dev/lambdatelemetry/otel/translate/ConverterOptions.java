@@ -1,5 +1,7 @@
 package dev.lambdatelemetry.otel.translate;
 
+import dev.lambdatelemetry.otel.config.ExtensionConfig.Conversion;
+
 /**
  * How {@link TelemetryConverter} behaves in this environment.
  *
@@ -17,18 +19,22 @@ public record ConverterOptions(
     String environmentInitType,
     boolean userServiceInstanceId) {
 
-  /** A sensible bound: Managed Instances run tens of concurrent requests, default Lambda one. */
-  public static final int DEFAULT_MAX_OPEN_INVOCATIONS = 512;
-
-  /** Validates at configuration time, so conversion never has to. */
+  /**
+   * An assertion only: the configured value is checked, with a message naming its property, by
+   * {@code ConfigValidator} at init, so that conversion never has to.
+   */
   public ConverterOptions {
     if (maxOpenInvocations < 1) {
       throw new IllegalArgumentException("maxOpenInvocations must be >= 1: " + maxOpenInvocations);
     }
   }
 
-  /** Defaults for an environment of the given type (may be null). */
+  /**
+   * The configuration's defaults ({@code lambda-telemetry.conversion.*}) for an environment of the
+   * given type (may be null), with no user {@code service.instance.id}.
+   */
   public static ConverterOptions defaults(String environmentInitType) {
-    return new ConverterOptions(false, DEFAULT_MAX_OPEN_INVOCATIONS, environmentInitType, false);
+    return new ConverterOptions(Conversion.DEFAULT_PLATFORM_LOG_LINES,
+        Conversion.DEFAULT_MAX_OPEN_INVOCATIONS, environmentInitType, false);
   }
 }
