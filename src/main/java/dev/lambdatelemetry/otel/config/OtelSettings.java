@@ -335,11 +335,6 @@ public record OtelSettings(
       exporters = List.copyOf(exporters);
     }
 
-    /** Whether the signal is exported with {@code kind}. */
-    public boolean exportsWith(ExporterKind kind) {
-      return exporters.contains(kind);
-    }
-
     @Override
     public String toString() {
       StringBuilder h = new StringBuilder("{");

@@ -46,24 +46,13 @@ public final class TelemetryInbox {
     this.maxBytes = maxBytes;
   }
 
-  /** Queues a body; returns false (and counts it) when the inbox is full. Never blocks. */
-  public boolean offer(byte[] body, Instant receivedAt) {
-    return offer(body, receivedAt, 0);
-  }
-
   /**
-   * Queues a body, waiting up to {@code maxWaitNanos} for room when the inbox is full; returns false
-   * (and counts it) when there is still none. A short wait is back-pressure the platform handles
-   * well: it sends one batch at a time, buffers meanwhile, and accounts for what it must drop with
-   * {@code platform.logsDropped}, so a burst is not lost on our side for want of a few milliseconds.
-   */
-  public boolean offer(byte[] body, Instant receivedAt, long maxWaitNanos) {
-    return offerReserved(body, receivedAt, maxWaitNanos, 0);
-  }
-
-  /**
-   * {@link #offer} for a body read into {@code reserved} bytes of {@link #reserve}d room: the
-   * reservation is released (whatever the outcome) as the body takes its place.
+   * Queues a body read into {@code reserved} bytes of {@link #reserve}d room (0 when none was
+   * reserved), waiting up to {@code maxWaitNanos} for room when the inbox is full; returns false
+   * (and counts it) when there is still none. The reservation is released (whatever the outcome) as
+   * the body takes its place. A short wait is back-pressure the platform handles well: it sends one
+   * batch at a time, buffers meanwhile, and accounts for what it must drop with {@code
+   * platform.logsDropped}, so a burst is not lost on our side for want of a few milliseconds.
    */
   public boolean offerReserved(
       byte[] body, Instant receivedAt, long maxWaitNanos, long reserved) {

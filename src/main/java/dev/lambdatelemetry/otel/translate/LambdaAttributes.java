@@ -68,7 +68,6 @@ public final class LambdaAttributes {
   /** {@code initializationType} values. */
   static final String INIT_TYPE_ON_DEMAND = "on-demand";
 
-  static final String INIT_TYPE_SNAP_START = "snap-start";
   static final String INIT_TYPE_MANAGED_INSTANCES = "lambda-managed-instances";
 
   /** {@code phase} of a suppressed init, retried during the first invoke after a reset. */

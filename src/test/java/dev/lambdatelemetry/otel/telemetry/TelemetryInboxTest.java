@@ -20,7 +20,7 @@ class TelemetryInboxTest {
   @Test
   void reservedBodyDropped_wakesADeliveryWaitingForItsRoom() throws InterruptedException {
     TelemetryInbox inbox = new TelemetryInbox(1, 100);
-    assertThat(inbox.offer(new byte[10], Instant.EPOCH)).isTrue(); // the one batch allowed
+    assertThat(inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0)).isTrue(); // the one batch allowed
     assertThat(inbox.reserve(80, 0)).isTrue();
     AtomicBoolean reserved = new AtomicBoolean();
     Thread waiter = new Thread(() -> reserved.set(inbox.reserve(50, TimeUnit.SECONDS.toNanos(30))));
@@ -40,9 +40,9 @@ class TelemetryInboxTest {
   @Test
   void offer_beyondItemBound_dropsAndCounts() {
     TelemetryInbox inbox = new TelemetryInbox(2, 1_000);
-    assertThat(inbox.offer(new byte[10], Instant.EPOCH)).isTrue();
-    assertThat(inbox.offer(new byte[10], Instant.EPOCH)).isTrue();
-    assertThat(inbox.offer(new byte[10], Instant.EPOCH)).isFalse();
+    assertThat(inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0)).isTrue();
+    assertThat(inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0)).isTrue();
+    assertThat(inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0)).isFalse();
     assertThat(inbox.droppedBatches()).isEqualTo(1);
     assertThat(inbox.droppedBytes()).isEqualTo(10);
   }
@@ -50,18 +50,18 @@ class TelemetryInboxTest {
   @Test
   void offer_beyondByteBound_dropsButAnEmptyInboxTakesOneOversizedBody() {
     TelemetryInbox inbox = new TelemetryInbox(10, 100);
-    assertThat(inbox.offer(new byte[150], Instant.EPOCH)).isTrue();
-    assertThat(inbox.offer(new byte[1], Instant.EPOCH)).isFalse();
+    assertThat(inbox.offerReserved(new byte[150], Instant.EPOCH, 0, 0)).isTrue();
+    assertThat(inbox.offerReserved(new byte[1], Instant.EPOCH, 0, 0)).isFalse();
   }
 
   @Test
   void poll_freesBytesAndKeepsOrderWithTasks() throws InterruptedException {
     TelemetryInbox inbox = new TelemetryInbox(10, 100);
     List<String> seen = new ArrayList<>();
-    inbox.offer(new byte[60], Instant.EPOCH);
+    inbox.offerReserved(new byte[60], Instant.EPOCH, 0, 0);
     inbox.submit(() -> seen.add("task"));
     assertThat(inbox.poll(0)).isInstanceOf(TelemetryInbox.Batch.class);
-    assertThat(inbox.offer(new byte[60], Instant.EPOCH)).isTrue();
+    assertThat(inbox.offerReserved(new byte[60], Instant.EPOCH, 0, 0)).isTrue();
     ((TelemetryInbox.Task) inbox.poll(0)).runnable().run();
     assertThat(seen).containsExactly("task");
     assertThat(inbox.poll(0)).isInstanceOf(TelemetryInbox.Batch.class);
@@ -71,10 +71,10 @@ class TelemetryInboxTest {
   @Test
   void offer_intoAFullInbox_waitsForRoomMadeByTheProcessingThread() throws Exception {
     TelemetryInbox inbox = new TelemetryInbox(1, 1_000);
-    assertThat(inbox.offer(new byte[10], Instant.EPOCH)).isTrue();
+    assertThat(inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0)).isTrue();
     java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture
-        .supplyAsync(() -> inbox.offer(new byte[20], Instant.EPOCH,
-            java.util.concurrent.TimeUnit.SECONDS.toNanos(30)));
+        .supplyAsync(() -> inbox.offerReserved(new byte[20], Instant.EPOCH,
+            java.util.concurrent.TimeUnit.SECONDS.toNanos(30), 0));
     assertThat(inbox.poll(5_000)).isInstanceOf(TelemetryInbox.Batch.class); // makes room
     assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     assertThat(((TelemetryInbox.Batch) inbox.poll(5_000)).body()).hasSize(20);
@@ -84,8 +84,8 @@ class TelemetryInboxTest {
   @Test
   void offer_intoAFullInbox_dropsWhenNoRoomComesInTime() {
     TelemetryInbox inbox = new TelemetryInbox(1, 1_000);
-    inbox.offer(new byte[10], Instant.EPOCH);
-    assertThat(inbox.offer(new byte[20], Instant.EPOCH, 1_000_000)).isFalse();
+    inbox.offerReserved(new byte[10], Instant.EPOCH, 0, 0);
+    assertThat(inbox.offerReserved(new byte[20], Instant.EPOCH, 1_000_000, 0)).isFalse();
     assertThat(inbox.droppedBatches()).isEqualTo(1);
   }
 
@@ -94,7 +94,7 @@ class TelemetryInboxTest {
     TelemetryInbox inbox = new TelemetryInbox(10, 100);
     assertThat(inbox.reserve(60, 0)).isTrue();
     assertThat(inbox.reserve(60, 0)).isFalse(); // a second delivery being read: no room
-    assertThat(inbox.offer(new byte[50], Instant.EPOCH)).isFalse();
+    assertThat(inbox.offerReserved(new byte[50], Instant.EPOCH, 0, 0)).isFalse();
     assertThat(inbox.offerReserved(new byte[40], Instant.EPOCH, 0, 60)).isTrue();
     assertThat(inbox.heldBytes()).isEqualTo(40);
     assertThat(inbox.reserve(60, 0)).isTrue();

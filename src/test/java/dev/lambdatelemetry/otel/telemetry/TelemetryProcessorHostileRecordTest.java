@@ -39,7 +39,7 @@ class TelemetryProcessorHostileRecordTest {
     String hostile = "{\"type\":\"function\",\"record\":{\"n\":" + "7".repeat(1_500) + "}}";
     processor.start();
 
-    assertThat(inbox.offer(bytes("[" + hostile + "," + RUNTIME_DONE_JSON + "]"), Instant.now(), 0))
+    assertThat(inbox.offerReserved(bytes("[" + hostile + "," + RUNTIME_DONE_JSON + "]"), Instant.now(), 0, 0))
         .isTrue();
 
     assertThat(barrier.awaitRuntimeDone("r-1", System.nanoTime() + WAIT.toNanos())).isTrue();
@@ -54,7 +54,7 @@ class TelemetryProcessorHostileRecordTest {
     String hostile = "{\"record\":" + "[".repeat(5_000) + "]".repeat(5_000) + "}";
     processor.start();
 
-    assertThat(inbox.offer(bytes("[" + hostile + "," + RUNTIME_DONE_JSON + "]"), Instant.now(), 0))
+    assertThat(inbox.offerReserved(bytes("[" + hostile + "," + RUNTIME_DONE_JSON + "]"), Instant.now(), 0, 0))
         .isTrue();
 
     assertThat(barrier.awaitRuntimeDone("r-1", System.nanoTime() + WAIT.toNanos())).isTrue();
