@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The hand-off between the listener and the processing thread: bounded in batches and in bytes, so a
  * burst of deliveries can never exhaust the heap. The byte bound also covers what the listeners
  * are still reading ({@link #reserve}): bodies and TCP lines take their room here as they grow, so
- * that no number of connections can hold more than the bound between them. What does not fit is dropped and counted, never
- * waited for: the listener must answer Lambda at once, and a non-2xx answer would only make Lambda
- * resend the same batch.
+ * that no number of connections can hold more than the bound between them. What does not fit
+ * after a short, bounded wait for the processing thread to make room is dropped and counted: the
+ * platform sends one batch at a time and waits for our answer, and a non-2xx answer would only make
+ * Lambda resend the same batch.
  */
 public final class TelemetryInbox {
 

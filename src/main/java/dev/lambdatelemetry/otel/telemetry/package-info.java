@@ -1,2 +1,5 @@
-/** The Telemetry API side: the delivery listeners (HTTP, TCP), the batch parser, the inbox and the runtimeDone barrier. */
+/**
+ * The Telemetry API side: the delivery listeners (HTTP, TCP), the bounded inbox, the batch parser,
+ * the processing thread that feeds the converter, and the runtimeDone barrier.
+ */
 package dev.lambdatelemetry.otel.telemetry;

@@ -40,8 +40,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every fixture of {@code src/test/resources/telemetry} end to end: body → {@code BatchParser} →
  * {@code TelemetryConverter} (production wiring) → drain, with the ids, parent links, times to the
  * microsecond, statuses, attributes and metric values that each fixture's expected outcome (the
- * table in that folder's README) and the conversion model require. Multi-batch fixtures are numbered files {@code name.1.json},
- * {@code name.2.json}, … delivered in order.
+ * table in that folder's README) and the conversion rules of {@code TelemetryConverter} and {@code
+ * LogTranslator} require. Multi-batch fixtures are numbered files {@code name.1.json}, {@code
+ * name.2.json}, … delivered in order.
  */
 class FixtureConversionTest {
 

@@ -9,7 +9,7 @@ import java.time.Instant;
  * through here, so this is a hand parser that allocates only the resulting {@link Instant} and never
  * throws: {@code java.time} formatters would cost an exception per non-ISO log timestamp (Powertools
  * writes {@code 2024-05-20 17:02:11,214+0000} on every line). The grammar accepted is RFC 3339's
- * {@code date-time}, which covers every form the contract lists:
+ * {@code date-time}, which covers every form the platform and the runtimes' JSON loggers write:
  *
  * <pre>
  *   YYYY-MM-DD ('T' | 't' | ' ') hh:mm:ss [ '.' 1*9DIGIT ] ( 'Z' | 'z' | ('+' | '-') hh [ [':'] mm ] )
