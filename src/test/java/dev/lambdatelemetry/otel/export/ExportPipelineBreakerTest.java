@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.export;
 
+import static dev.lambdatelemetry.otel.export.ScriptedAnswers.Answer.noTimeToStart;
 import static dev.lambdatelemetry.otel.export.ScriptedAnswers.Answer.ok;
 import static dev.lambdatelemetry.otel.export.ScriptedAnswers.Answer.status;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +150,36 @@ class ExportPipelineBreakerTest {
     assertThat(collector.requests().get(1)).isEqualTo(ManualClock.T0.plusSeconds(30));
   }
 
+  @Test
+  void retryableAnswerThenNoTimeLeftForTheRetry_aFailedFlushForTheBreaker() {
+    // Nothing was acknowledged: the stop for lack of time must not pass for a collector that answers.
+    pipeline = pipeline(Map.of("lambda-telemetry.export.retry.max-attempts", "3",
+        "lambda-telemetry.export.breaker.failure-threshold", "1"), status(503, null), noTimeToStart());
+    pipeline.span(span());
+
+    FlushResult.Status status = flush();
+
+    assertThat(collector.requests()).hasSize(2);
+    assertThat(pipeline.pendingItems()).as("kept").isEqualTo(1);
+    assertThat(status).isEqualTo(FlushResult.Status.FAILED);
+    assertThat(pipeline.breaker().tripped()).as("one failed flush, threshold 1").isTrue();
+  }
+
+  @Test
+  void probeWhoseOnlyRequestWasNeverStarted_doesNotCloseTheBreaker() {
+    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "1"),
+        status(503, null), noTimeToStart());
+    pipeline.span(span());
+    flush();
+    assertThat(pipeline.breaker().tripped()).isTrue();
+
+    clock.advance(pipeline.breaker().lastWait());
+    flush();
+
+    assertThat(collector.requests()).as("the probe was tried").hasSize(2);
+    assertThat(pipeline.breaker().tripped()).as("still tripped: the probe heard nothing").isTrue();
+  }
+
   private void tripBreaker() {
     for (int i = 0; i < 3; i++) {
       assertThat(flush()).isEqualTo(FlushResult.Status.FAILED);
@@ -161,6 +192,10 @@ class ExportPipelineBreakerTest {
   }
 
   private ExportPipeline pipeline(Answer... answers) {
+    return pipeline(Map.of(), answers);
+  }
+
+  private ExportPipeline pipeline(Map<String, String> extra, Answer... answers) {
     collector = new ScriptedAnswers(clock, answers);
     Map<String, String> props = new HashMap<>();
     props.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:4318");
@@ -169,6 +204,7 @@ class ExportPipelineBreakerTest {
     props.put("lambda-telemetry.export.retry.max-attempts", "1");
     props.put("lambda-telemetry.export.breaker.failure-threshold", "3");
     props.put("lambda-telemetry.export.breaker.initial-wait", INITIAL_WAIT.toString());
+    props.putAll(extra);
     SpanExporter spans = new ScriptedSpanExporter();
     return new ExportPipeline(TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)),
         Resource::empty, List::of, clock, clock.pause(), new SplittableRandom(7),
