@@ -16,15 +16,40 @@ import java.util.List;
 
 /**
  * OTLP/gRPC exporters: OTel's gRPC exporters over our {@link VertxGrpcSender}, handed in through a
- * {@link ComponentLoader} as the HTTP sender is. This class, and with it the sender, is only loaded when
- * a signal is configured with {@code protocol=grpc}.
+ * {@link ComponentLoader} as the HTTP sender is. This class, and with it the sender and its
+ * transport, is only loaded when a signal is configured with {@code protocol=grpc}.
  */
-final class GrpcExporters {
+final class GrpcExporters implements ExporterFactory.OtlpProtocol {
 
-  private GrpcExporters() {}
+  private static final OtlpBuilder<OtlpGrpcSpanExporterBuilder, SpanExporter> SPANS =
+      new OtlpBuilder<>(OtlpGrpcSpanExporter::builder, OtlpGrpcSpanExporterBuilder::setComponentLoader,
+          OtlpGrpcSpanExporterBuilder::setEndpoint, OtlpGrpcSpanExporterBuilder::setTimeout,
+          OtlpGrpcSpanExporterBuilder::setCompression, OtlpGrpcSpanExporterBuilder::addHeader,
+          OtlpGrpcSpanExporterBuilder::setTrustedCertificates, OtlpGrpcSpanExporterBuilder::setClientTls,
+          OtlpGrpcSpanExporterBuilder::build);
+  private static final OtlpBuilder<OtlpGrpcLogRecordExporterBuilder, LogRecordExporter> LOGS =
+      new OtlpBuilder<>(OtlpGrpcLogRecordExporter::builder,
+          OtlpGrpcLogRecordExporterBuilder::setComponentLoader, OtlpGrpcLogRecordExporterBuilder::setEndpoint,
+          OtlpGrpcLogRecordExporterBuilder::setTimeout, OtlpGrpcLogRecordExporterBuilder::setCompression,
+          OtlpGrpcLogRecordExporterBuilder::addHeader, OtlpGrpcLogRecordExporterBuilder::setTrustedCertificates,
+          OtlpGrpcLogRecordExporterBuilder::setClientTls, OtlpGrpcLogRecordExporterBuilder::build);
+  private static final OtlpBuilder<OtlpGrpcMetricExporterBuilder, MetricExporter> METRICS =
+      new OtlpBuilder<>(OtlpGrpcMetricExporter::builder, OtlpGrpcMetricExporterBuilder::setComponentLoader,
+          OtlpGrpcMetricExporterBuilder::setEndpoint, OtlpGrpcMetricExporterBuilder::setTimeout,
+          OtlpGrpcMetricExporterBuilder::setCompression, OtlpGrpcMetricExporterBuilder::addHeader,
+          OtlpGrpcMetricExporterBuilder::setTrustedCertificates, OtlpGrpcMetricExporterBuilder::setClientTls,
+          OtlpGrpcMetricExporterBuilder::build);
+
+  private final InFlight inFlight;
+  /** Shared by every gRPC signal: one Vert.x instance, a client per endpoint. */
+  private final GrpcTransport transport = new GrpcTransport();
+
+  GrpcExporters(InFlight inFlight) {
+    this.inFlight = inFlight;
+  }
 
   /** A loader that offers exactly one {@link GrpcSenderProvider}: ours, for {@code target}. */
-  static ComponentLoader loader(Target target, InFlight inFlight, GrpcTransport transport) {
+  private ComponentLoader senders(Target target) {
     GrpcSenderProvider provider =
         config -> new VertxGrpcSender(config, inFlight, transport, transport.client(target, config));
     return new ComponentLoader() {
@@ -35,39 +60,18 @@ final class GrpcExporters {
     };
   }
 
-  static SpanExporter spans(Target t, InFlight inFlight, GrpcTransport transport) {
-    OtlpGrpcSpanExporterBuilder b =
-        OtlpGrpcSpanExporter.builder()
-            .setComponentLoader(loader(t, inFlight, transport))
-            .setEndpoint(t.endpoint().toString())
-            .setTimeout(t.timeout())
-            .setCompression(ExporterFactory.compression(t));
-    t.headers().forEach(b::addHeader);
-    ExporterFactory.tls(t, b::setTrustedCertificates, b::setClientTls);
-    return b.build();
+  @Override
+  public SpanExporter spans(Target target) {
+    return SPANS.build(target, senders(target));
   }
 
-  static LogRecordExporter logs(Target t, InFlight inFlight, GrpcTransport transport) {
-    OtlpGrpcLogRecordExporterBuilder b =
-        OtlpGrpcLogRecordExporter.builder()
-            .setComponentLoader(loader(t, inFlight, transport))
-            .setEndpoint(t.endpoint().toString())
-            .setTimeout(t.timeout())
-            .setCompression(ExporterFactory.compression(t));
-    t.headers().forEach(b::addHeader);
-    ExporterFactory.tls(t, b::setTrustedCertificates, b::setClientTls);
-    return b.build();
+  @Override
+  public LogRecordExporter logs(Target target) {
+    return LOGS.build(target, senders(target));
   }
 
-  static MetricExporter metrics(Target t, InFlight inFlight, GrpcTransport transport) {
-    OtlpGrpcMetricExporterBuilder b =
-        OtlpGrpcMetricExporter.builder()
-            .setComponentLoader(loader(t, inFlight, transport))
-            .setEndpoint(t.endpoint().toString())
-            .setTimeout(t.timeout())
-            .setCompression(ExporterFactory.compression(t));
-    t.headers().forEach(b::addHeader);
-    ExporterFactory.tls(t, b::setTrustedCertificates, b::setClientTls);
-    return b.build();
+  @Override
+  public MetricExporter metrics(Target target) {
+    return METRICS.build(target, senders(target));
   }
 }

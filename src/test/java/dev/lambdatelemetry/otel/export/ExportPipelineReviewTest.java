@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
-import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.trace.TestSpanData;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -21,14 +20,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,47 +39,6 @@ class ExportPipelineReviewTest {
     if (pipeline != null) {
       pipeline.shutdown(Instant.now().plusMillis(50));
     }
-  }
-
-  @Test
-  void flush_retryableFailureThenNoTimeLeftForTheRetry_isAFailedFlushForTheBreaker() {
-    // 503, then the sender finds no time left for the retry (encoding took it): the collector
-    // acknowledged nothing, so the flush failed; it must not count as the collector answering.
-    Scripted exporter = new Scripted(
-        () -> failed(new SocketHttpSender.StatusException(503, Optional.empty())),
-        () -> failed(new SocketHttpSender.DeadlineExceededException("no time left after encoding")));
-    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "1"), exporter);
-    pipeline.span(span());
-
-    FlushResult result = pipeline.flush(Instant.now().plusSeconds(10));
-
-    assertThat(exporter.calls).isEqualTo(2);
-    assertThat(pipeline.pendingItems()).as("kept").isEqualTo(1);
-    assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
-    assertThat(pipeline.breaker().tripped()).as("one failed flush, threshold 1").isTrue();
-  }
-
-  @Test
-  void flush_whoseOnlyRequestWasNeverStarted_doesNotCloseTheBreaker() {
-    // The breaker tripped; the probe's one request is not started (no time left after encoding):
-    // nothing was heard from the collector, so the breaker must not close as if it had answered.
-    Scripted exporter = new Scripted(
-        () -> failed(new SocketHttpSender.StatusException(503, Optional.empty())),
-        () -> failed(new SocketHttpSender.DeadlineExceededException("no time left after encoding")));
-    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "1",
-        "lambda-telemetry.export.retry.max-attempts", "1",
-        "lambda-telemetry.export.breaker.initial-wait", "PT0.001S"), exporter);
-    pipeline.span(span());
-    pipeline.flush(Instant.now().plusSeconds(10));
-    assertThat(pipeline.breaker().tripped()).isTrue();
-    Instant due = pipeline.breaker().openUntil();
-    dev.lambdatelemetry.otel.testing.PollingWait.await(Duration.ofSeconds(5),
-        () -> !Instant.now().isBefore(due), "the open period ends");
-
-    pipeline.flush(Instant.now().plusSeconds(10));
-
-    assertThat(exporter.calls).isEqualTo(2);
-    assertThat(pipeline.breaker().tripped()).as("still tripped: the probe heard nothing").isTrue();
   }
 
   @Test
@@ -324,56 +278,6 @@ class ExportPipelineReviewTest {
     public void close() throws IOException {
       server.close();
     }
-  }
-
-  /** Answers each export with the next scripted result (the last one repeated). */
-  private static final class Scripted implements SpanExporter {
-    private final Deque<Supplier<CompletableResultCode>> script;
-    private final Supplier<CompletableResultCode> last;
-    volatile int calls;
-
-    @SafeVarargs
-    Scripted(Supplier<CompletableResultCode>... results) {
-      this.script = new ArrayDeque<>(List.of(results));
-      this.last = results[results.length - 1];
-    }
-
-    @Override
-    public synchronized CompletableResultCode export(Collection<SpanData> spans) {
-      calls++;
-      Supplier<CompletableResultCode> next = script.pollFirst();
-      return (next == null ? last : next).get();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-  }
-
-  private static CompletableResultCode failed(IOException e) {
-    CompletableResultCode code = new CompletableResultCode();
-    code.failExceptionally(e);
-    return code;
-  }
-
-  private ExportPipeline pipeline(Map<String, String> extra, SpanExporter spans) {
-    Map<String, String> props = new HashMap<>();
-    props.put("otel.exporter.otlp.endpoint", "http://127.0.0.1:9");
-    props.put("otel.metrics.exporter", "none");
-    props.put("otel.logs.exporter", "none");
-    props.put("lambda-telemetry.export.retry.initial-backoff", "PT0.005S");
-    props.putAll(extra);
-    OtelSettings otel = OtelSettings.from(TestConfigs.otel(props));
-    Supplier<Collection<MetricData>> none = List::of;
-    return new ExportPipeline(TestConfigs.export(props), otel, () -> RESOURCE, none, Clock.systemUTC(),
-        new java.util.SplittableRandom(7),
-        (inFlight, executor) -> new ExporterFactory.Exporters(spans, null, null));
   }
 
   private static SpanData span() {

@@ -10,21 +10,15 @@ import dev.lambdatelemetry.otel.testing.OtlpReceiver.Mode;
 import dev.lambdatelemetry.otel.testing.PollingWait;
 import dev.lambdatelemetry.otel.testing.TestConfigs;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.SpanContext;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.TraceFlags;
-import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
 import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.internal.data.ImmutableLongPointData;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableMetricData;
 import io.opentelemetry.sdk.metrics.internal.data.ImmutableSumData;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.testing.logs.TestLogRecordData;
-import io.opentelemetry.sdk.testing.trace.TestSpanData;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.data.StatusData;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Clock;
@@ -35,37 +29,23 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The pipeline against a real OTLP/HTTP receiver on loopback, healthy and failing. */
-class ExportPipelineTest {
-
-  private static final Duration BUDGET = Duration.ofMillis(300);
-  private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final Resource RESOURCE = Resource.create(Attributes.of(ResourceFactory.SERVICE_NAME, "fn"));
-  private static final AtomicLong SPAN_SEQ = new AtomicLong(1);
+/**
+ * The pipeline with {@code http/protobuf} against a real OTLP/HTTP receiver on loopback: the shared
+ * cases of {@link ExportPipelineSuite}, and those of HTTP alone or of the pipeline's own bookkeeping
+ * (Retry-After, connection resets, the background thread's stop, metrics timing, our own lines).
+ */
+class ExportPipelineTest extends ExportPipelineSuite {
 
   private OtlpReceiver receiver;
-  private ExportPipeline pipeline;
-  private final AtomicReference<Collection<MetricData>> metrics = new AtomicReference<>(List.of());
 
-  @BeforeEach
-  void startReceiver() {
+  @Override
+  Collector startCollector() {
     receiver = OtlpReceiver.start();
-  }
-
-  @AfterEach
-  void stop() {
-    if (pipeline != null) {
-      pipeline.shutdown(Instant.now().plusMillis(50));
-    }
-    receiver.close();
+    return new HttpCollector(receiver);
   }
 
   /**
@@ -89,37 +69,6 @@ class ExportPipelineTest {
   }
 
   @Test
-  void flush_receiverUp_deliversSpansLogsAndMetricsWithHeaders() {
-    pipeline = pipeline(Map.of("otel.exporter.otlp.headers", "x-api-key=k%201"));
-    metrics.set(List.of(counter("faas.invocations", 1)));
-    pipeline.span(span());
-    pipeline.span(span());
-    pipeline.log(TestLogRecordData.builder().setBody("hello").setResource(RESOURCE).build());
-
-    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
-    assertThat(receiver.spans()).hasSize(2);
-    assertThat(receiver.logRecords()).extracting(l -> l.getBody().getStringValue()).containsExactly("hello");
-    assertThat(metricNames()).contains("faas.invocations", ExportCounters.METRIC_NAME);
-    assertThat(receiver.paths()).contains("/v1/traces", "/v1/logs", "/v1/metrics");
-    assertThat(receiver.requestHeaders()).allSatisfy(h -> assertThat(h).containsEntry("x-api-key", "k 1"));
-    assertThat(receiver.sawGzip()).isFalse();
-    assertThat(pipeline.requestsInFlight()).isZero();
-  }
-
-  @Test
-  void flush_gzip_sendsCompressedBodiesTheReceiverDecodes() {
-    pipeline = pipeline(Map.of("otel.exporter.otlp.compression", "gzip"));
-    pipeline.span(span());
-
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(receiver.sawGzip()).isTrue();
-    assertThat(receiver.spans()).hasSize(1);
-  }
-
-  @Test
   void flush_perSignalEndpoint_isUsedAsIs() {
     pipeline =
         pipeline(Map.of("otel.exporter.otlp.traces.endpoint", receiver.endpoint() + "/custom/v1/traces"));
@@ -129,23 +78,6 @@ class ExportPipelineTest {
 
     assertThat(receiver.paths()).contains("/custom/v1/traces");
     assertThat(receiver.spans()).hasSize(1);
-  }
-
-  @Test
-  void flush_metricsUnchanged_sendsNoSecondMetricsRequest() {
-    pipeline = pipeline(Map.of("otel.metric.export.interval", "1"));
-    metrics.set(List.of(counter("faas.invocations", 1)));
-    pipeline.flush(Instant.now().plus(WAIT));
-    int afterFirst = receiver.resourceMetrics().size();
-
-    pipeline.flush(Instant.now().plus(WAIT));
-    int afterUnchanged = receiver.resourceMetrics().size();
-    metrics.set(List.of(counter("faas.invocations", 2)));
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(afterFirst).isPositive();
-    assertThat(afterUnchanged).isEqualTo(afterFirst);
-    assertThat(receiver.resourceMetrics().size()).isGreaterThan(afterUnchanged);
   }
 
   @Test
@@ -165,109 +97,6 @@ class ExportPipelineTest {
   }
 
   @Test
-  void flush_receiverHangs_returnsByDeadlineAbandonsAndNeverResends() {
-    pipeline = pipeline(Map.of());
-    receiver.setMode(Mode.HANG);
-    SpanData cut = span();
-    pipeline.span(cut);
-
-    Instant deadline = Instant.now().plus(BUDGET);
-    FlushResult result = pipeline.flush(deadline);
-
-    assertThat(result.abandoned()).isEqualTo(1);
-    assertThat(pipeline.requestsInFlight()).as("nothing in flight after flush").isZero();
-    assertThat(Duration.between(deadline, Instant.now())).as("returned about the deadline").isLessThan(Duration.ofSeconds(2));
-    assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
-
-    receiver.setMode(Mode.UP);
-    SpanData later = span();
-    pipeline.span(later);
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(spanIds()).containsExactly(later.getSpanId());
-  }
-
-  @Test
-  void flush_receiverSlowerThanBudget_abandonsAndDeliversNoDuplicateLater() {
-    pipeline = pipeline(Map.of());
-    receiver.setMode(Mode.SLOW(Duration.ofSeconds(2)));
-    pipeline.span(span());
-
-    FlushResult result = pipeline.flush(Instant.now().plus(BUDGET));
-    receiver.setMode(Mode.UP);
-    pipeline.span(span());
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
-    assertThat(pipeline.requestsInFlight()).isZero();
-    assertThat(spanIds()).doesNotHaveDuplicates();
-    assertThat(receiver.spans().size() + pipeline.count(Signal.TRACES, Outcome.ABANDONED))
-        .as("every span delivered or counted as abandoned")
-        .isGreaterThanOrEqualTo(2);
-  }
-
-  @Test
-  void flush_receiverSlowWithinBudget_exports() {
-    pipeline = pipeline(Map.of());
-    receiver.setMode(Mode.SLOW(Duration.ofMillis(50)));
-    pipeline.span(span());
-
-    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
-    assertThat(receiver.spans()).hasSize(1);
-  }
-
-  @Test
-  void flush_receiverDown_keepsItemsOpensBreakerAndDeliversOnceAfterRecovery() {
-    pipeline = pipeline(Map.of("lambda-telemetry.export.breaker.failure-threshold", "2",
-        "lambda-telemetry.export.breaker.initial-wait", "PT0.2S"));
-    receiver.setMode(Mode.DOWN);
-    List<SpanData> sent = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      SpanData s = span();
-      sent.add(s);
-      pipeline.span(s);
-      FlushResult r = pipeline.flush(Instant.now().plus(BUDGET));
-      assertThat(pipeline.requestsInFlight()).isZero();
-      assertThat(r.status()).isIn(FlushResult.Status.FAILED, FlushResult.Status.BREAKER_OPEN);
-    }
-    assertThat(pipeline.breaker().tripped()).as("breaker opened").isTrue();
-    assertThat(pipeline.flush(Instant.now().plus(BUDGET)).status())
-        .as("open breaker skips the attempt")
-        .isEqualTo(FlushResult.Status.BREAKER_OPEN);
-    assertThat(pipeline.pendingItems()).isEqualTo(3);
-
-    receiver.setMode(Mode.UP);
-    PollingWait.await(
-        WAIT,
-        () -> pipeline.flush(Instant.now().plus(BUDGET)).status() == FlushResult.Status.COMPLETE,
-        "a probe after the open period should succeed");
-
-    assertThat(spanIds()).containsExactlyInAnyOrderElementsOf(ids(sent));
-    assertThat(pipeline.breaker().tripped()).isFalse();
-  }
-
-  @Test
-  void flush_503WithRetryAfter_retriesWithinDeadlineThenKeepsItems() {
-    pipeline = pipeline(Map.of("lambda-telemetry.export.retry.max-attempts", "3"));
-    receiver.setMode(Mode.STATUS(503, "0"));
-    SpanData s = span();
-    pipeline.span(s);
-
-    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
-    assertThat(receiver.requestCount()).isEqualTo(3);
-    assertThat(pipeline.count(Signal.TRACES, Outcome.RETRIED)).isEqualTo(2);
-    assertThat(pipeline.pendingItems()).isEqualTo(1);
-
-    receiver.setMode(Mode.UP);
-    pipeline.flush(Instant.now().plus(WAIT));
-    assertThat(spanIds()).containsExactly(s.getSpanId());
-  }
-
-  @Test
   void flush_retryAfterLongerThanDeadline_returnsWithoutWaiting() {
     pipeline = pipeline(Map.of());
     receiver.setMode(Mode.STATUS(429, "120"));
@@ -278,19 +107,6 @@ class ExportPipelineTest {
     assertThat(result.status()).isEqualTo(FlushResult.Status.FAILED);
     assertThat(receiver.requestCount()).isEqualTo(1);
     assertThat(pipeline.pendingItems()).isEqualTo(1);
-  }
-
-  @Test
-  void flush_400_countsFailedAndDoesNotRetry() {
-    pipeline = pipeline(Map.of());
-    receiver.setMode(Mode.STATUS(400, null));
-    pipeline.span(span());
-
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(receiver.paths()).filteredOn("/v1/traces"::equals).hasSize(1);
-    assertThat(pipeline.count(Signal.TRACES, Outcome.FAILED)).isEqualTo(1);
-    assertThat(pipeline.pendingItems()).isZero();
   }
 
   @Test
@@ -345,44 +161,6 @@ class ExportPipelineTest {
 
     assertThat(pipeline.count(Signal.TRACES, Outcome.DROPPED)).isEqualTo(2);
     assertThat(spanIds()).containsExactlyInAnyOrderElementsOf(ids(all.subList(2, 5)));
-  }
-
-  @Test
-  void shutdown_receiverDown_returnsByDeadlineAndCountsQueuedAsDropped() {
-    pipeline = pipeline(Map.of());
-    receiver.setMode(Mode.DOWN);
-    pipeline.span(span());
-    pipeline.span(span());
-
-    pipeline.shutdown(Instant.now().plus(BUDGET));
-
-    assertThat(pipeline.count(Signal.TRACES, Outcome.DROPPED)).isEqualTo(2);
-    assertThat(pipeline.requestsInFlight()).isZero();
-    assertThat(pipeline.statsLine()).contains("traces exported=0").contains("dropped=2");
-    pipeline = null;
-  }
-
-  @Test
-  void exporterNone_queuesNothingAndSendsNothing() {
-    pipeline = pipeline(Map.of("otel.traces.exporter", "none", "otel.metrics.exporter", "none"));
-    pipeline.span(span());
-
-    pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(pipeline.pendingItems()).isZero();
-    assertThat(receiver.requestCount()).isZero();
-  }
-
-  @Test
-  void continuousBackground_exportsWithoutExplicitFlush() {
-    pipeline = pipeline(Map.of());
-    pipeline.startBackground(Duration.ofMillis(20));
-    pipeline.span(span());
-
-    receiver.awaitSpans(1, WAIT);
-    pipeline.stopBackground(Instant.now().plusSeconds(5));
-
-    assertThat(receiver.spans()).hasSize(1);
   }
 
   @Test
@@ -461,16 +239,6 @@ class ExportPipelineTest {
   // ---- issue 9 ----
 
   @Test
-  void flush_nothingQueuedAndNoMetrics_sendsNoRequestAtAll() {
-    pipeline = pipeline(Map.of());
-
-    FlushResult result = pipeline.flush(Instant.now().plus(WAIT));
-
-    assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
-    assertThat(receiver.requestCount()).as("no empty self-metric, no request").isZero();
-  }
-
-  @Test
   void flush_metricsWithoutDataPoints_areNotSent() {
     pipeline = pipeline(Map.of());
     metrics.set(List.of(ImmutableMetricData.createLongSum(RESOURCE, InstrumentationScopeInfo.create("test"),
@@ -480,34 +248,6 @@ class ExportPipelineTest {
     pipeline.flush(Instant.now().plus(WAIT));
 
     assertThat(receiver.requestCount()).isZero();
-  }
-
-  @Test
-  void flush_receiverHangsWhileTheWarmUpHangs_breakerOpensAfterThresholdFlushes() throws Exception {
-    pipeline = pipeline(Map.of()); // failure-threshold 3, the default
-    receiver.setMode(Mode.HANG);
-    // As at start-up: the warm-up's empty request hangs (for up to 2 s) while invocations flush.
-    Thread warm = new Thread(() -> pipeline.warmUp(Instant.now().plusSeconds(2)), "test-warm-up");
-    warm.start();
-    PollingWait.await(WAIT, () -> receiver.requestCount() == 1, "the warm-up request should be sent");
-
-    List<FlushResult.Status> statuses = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      pipeline.span(span());
-      pipeline.log(TestLogRecordData.builder().setBody("line " + i).setResource(RESOURCE).build());
-      FlushResult r = pipeline.flush(Instant.now().plusMillis(100));
-      statuses.add(r.status());
-      assertThat(pipeline.requestsInFlight()).isZero();
-      if (r.status() == FlushResult.Status.BREAKER_OPEN) {
-        break;
-      }
-    }
-    warm.join(WAIT.toMillis());
-
-    assertThat(statuses).as("three cut flushes, then the breaker").containsExactly(
-        FlushResult.Status.FAILED, FlushResult.Status.FAILED, FlushResult.Status.FAILED,
-        FlushResult.Status.BREAKER_OPEN);
-    assertThat(pipeline.flush(Instant.now().plusMillis(100)).status()).isEqualTo(FlushResult.Status.BREAKER_OPEN);
   }
 
   @Test
@@ -614,7 +354,7 @@ class ExportPipelineTest {
     assertThat(held.status()).isEqualTo(FlushResult.Status.HELD_BACK);
     assertThat(receiver.logRecords()).hasSize(1);
     assertThat(after.status()).isEqualTo(FlushResult.Status.COMPLETE);
-    assertThat(spans()).hasSize(2).contains(s.getSpanId());
+    assertThat(spanIds()).hasSize(2).contains(s.getSpanId());
   }
 
   @Test
@@ -757,10 +497,6 @@ class ExportPipelineTest {
     return receiver.paths().stream().filter("/v1/traces"::equals).count();
   }
 
-  private List<String> spans() {
-    return spanIds();
-  }
-
   private Map<String, String> baseProps(Map<String, String> extra) {
     Map<String, String> props = new HashMap<>();
     props.put("otel.exporter.otlp.endpoint", receiver.endpoint());
@@ -779,26 +515,8 @@ class ExportPipelineTest {
             : ExporterFactory.create(otel, inFlight, executor, System.out));
   }
 
-  private ExportPipeline pipeline(Map<String, String> extra) {
-    Map<String, String> props = new HashMap<>();
-    props.put("otel.exporter.otlp.endpoint", receiver.endpoint());
-    props.put("lambda-telemetry.export.retry.initial-backoff", "PT0.005S");
-    props.putAll(extra);
-    Supplier<Collection<MetricData>> supplier = metrics::get;
-    return new ExportPipeline(
-        TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)), RESOURCE, supplier);
-  }
-
   private List<String> spanIds() {
-    return receiver.spans().stream()
-        .map(s -> hex(s.getSpanId().toByteArray()))
-        .collect(Collectors.toList());
-  }
-
-  private List<String> metricNames() {
-    List<String> names = new ArrayList<>();
-    receiver.resourceMetrics().forEach(rm -> rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList().forEach(m -> names.add(m.getName()))));
-    return names;
+    return collector.spanIds();
   }
 
   private static List<String> ids(List<SpanData> spans) {
@@ -813,34 +531,100 @@ class ExportPipelineTest {
     return b.toString();
   }
 
-  private static SpanData span() {
-    String spanId = String.format("%016x", SPAN_SEQ.getAndIncrement());
-    long now = System.currentTimeMillis() * 1_000_000L;
-    return TestSpanData.builder()
-        .setName("invoke")
-        .setKind(SpanKind.SERVER)
-        .setSpanContext(SpanContext.create("0123456789abcdef0123456789abcdef", spanId, TraceFlags.getSampled(), TraceState.getDefault()))
-        .setStartEpochNanos(now)
-        .setEndEpochNanos(now + 1_000_000)
-        .setHasEnded(true)
-        .setStatus(StatusData.ok())
-        .setResource(RESOURCE)
-        .setTotalRecordedEvents(0)
-        .setTotalRecordedLinks(0)
-        .setTotalAttributeCount(0)
-        .setInstrumentationScopeInfo(InstrumentationScopeInfo.create("test"))
-        .build();
-  }
+  /** The HTTP receiver as the shared cases see it. */
+  private record HttpCollector(OtlpReceiver receiver) implements Collector {
+    @Override
+    public Map<String, String> props() {
+      return Map.of("otel.exporter.otlp.endpoint", receiver.endpoint());
+    }
 
-  private static MetricData counter(String name, long value) {
-    long now = System.currentTimeMillis() * 1_000_000L;
-    return ImmutableMetricData.createLongSum(
-        RESOURCE,
-        InstrumentationScopeInfo.create("test"),
-        name,
-        "",
-        "{invocation}",
-        ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE,
-            List.of(ImmutableLongPointData.create(now - 1000, now, Attributes.empty(), value))));
+    @Override
+    public void up() {
+      receiver.setMode(Mode.UP);
+    }
+
+    @Override
+    public void down() {
+      receiver.setMode(Mode.DOWN);
+    }
+
+    @Override
+    public void hang() {
+      receiver.setMode(Mode.HANG);
+    }
+
+    @Override
+    public void slow(Duration delay) {
+      receiver.setMode(Mode.SLOW(delay));
+    }
+
+    @Override
+    public void retryable() {
+      receiver.setMode(Mode.STATUS(503, "0"));
+    }
+
+    @Override
+    public void rejecting() {
+      receiver.setMode(Mode.STATUS(400, null));
+    }
+
+    @Override
+    public List<String> requestSignals() {
+      return receiver.paths().stream()
+          .map(p -> p.equals("/v1/traces") ? "traces"
+              : p.equals("/v1/logs") ? "logs"
+              : p.equals("/v1/metrics") ? "metrics" : p)
+          .toList();
+    }
+
+    @Override
+    public Map.Entry<String, String> gzipHeader() {
+      return Map.entry("content-encoding", "gzip");
+    }
+
+    @Override
+    public int requestCount() {
+      return receiver.requestCount();
+    }
+
+    @Override
+    public boolean sawGzip() {
+      return receiver.sawGzip();
+    }
+
+    @Override
+    public List<Map<String, String>> requestHeaders() {
+      return receiver.requestHeaders();
+    }
+
+    @Override
+    public List<ResourceSpans> resourceSpans() {
+      return receiver.resourceSpans();
+    }
+
+    @Override
+    public List<String> spanIds() {
+      return receiver.spans().stream().map(s -> hex(s.getSpanId().toByteArray())).toList();
+    }
+
+    @Override
+    public List<String> logBodies() {
+      return receiver.logRecords().stream().map(l -> l.getBody().getStringValue()).toList();
+    }
+
+    @Override
+    public List<ResourceMetrics> resourceMetrics() {
+      return receiver.resourceMetrics();
+    }
+
+    @Override
+    public void awaitSpans(int n, Duration timeout) {
+      receiver.awaitSpans(n, timeout);
+    }
+
+    @Override
+    public void close() {
+      receiver.close();
+    }
   }
 }
