@@ -178,7 +178,7 @@ class SocketHttpSenderProxyTest {
 
   private Object send(SenderFixtures.Config config, ProxySettings proxies) throws Exception {
     SocketHttpSender sender =
-        new SocketHttpSender(config, inFlight, executor, SocketHttpSender.CHECK_AFTER_IDLE, proxies);
+        new SocketHttpSender(config, inFlight, executor, HttpConnectionPool.CHECK_AFTER_IDLE, proxies);
     inFlight.open(Instant.now().plusSeconds(10));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     sender.send(SenderFixtures.writer(MESSAGE), outcome::complete, outcome::complete);
