@@ -287,13 +287,10 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private byte[] decode(Request req) throws IOException {
-    byte[] body = req.body;
     if ("gzip".equalsIgnoreCase(req.headers.get("content-encoding"))) {
       received.sawGzip();
-      try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(body))) {
-        body = gz.readAllBytes();
-      }
     }
+    byte[] body = uncompressed(req);
     if (req.path.endsWith("/v1/traces")) {
       received.storeSpans(ExportTraceServiceRequest.parseFrom(body).getResourceSpansList());
       return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
