@@ -3,7 +3,6 @@ package dev.lambdatelemetry.otel.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.testing.TestCertificates;
-import io.opentelemetry.sdk.common.export.HttpResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
