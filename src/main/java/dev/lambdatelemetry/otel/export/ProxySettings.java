@@ -5,14 +5,12 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -80,10 +78,10 @@ final class ProxySettings {
 
   private final Proxy httpProxy;
   private final Proxy httpsProxy;
-  private final List<Bypass> httpBypass;
-  private final List<Bypass> httpsBypass;
+  private final List<ProxyBypass> httpBypass;
+  private final List<ProxyBypass> httpsBypass;
 
-  private ProxySettings(Proxy httpProxy, Proxy httpsProxy, List<Bypass> httpBypass, List<Bypass> httpsBypass) {
+  private ProxySettings(Proxy httpProxy, Proxy httpsProxy, List<ProxyBypass> httpBypass, List<ProxyBypass> httpsBypass) {
     this.httpProxy = httpProxy;
     this.httpsProxy = httpsProxy;
     this.httpBypass = httpBypass;
@@ -107,16 +105,16 @@ final class ProxySettings {
 
   /** The settings these environment variables and system properties describe. */
   static ProxySettings of(Map<String, String> env, Map<String, String> properties) {
-    List<Bypass> noProxy = parseNoProxy(variable(env, "no_proxy"));
-    List<Bypass> nonProxyHosts = parseNonProxyHosts(properties.get("http.nonProxyHosts"));
+    List<ProxyBypass> noProxy = ProxyBypass.parseNoProxy(variable(env, "no_proxy"));
+    List<ProxyBypass> nonProxyHosts = ProxyBypass.parseNonProxyHosts(properties.get("http.nonProxyHosts"));
     Proxy https = jvmProxy(properties, "https", DEFAULT_JVM_HTTPS_PROXY_PORT);
-    List<Bypass> httpsBypass = nonProxyHosts;
+    List<ProxyBypass> httpsBypass = nonProxyHosts;
     if (https == null) {
       https = parseProxy(variable(env, "https_proxy"), "https_proxy");
       httpsBypass = noProxy;
     }
     Proxy http = jvmProxy(properties, "http", DEFAULT_HTTP_PROXY_PORT);
-    List<Bypass> httpBypass = nonProxyHosts;
+    List<ProxyBypass> httpBypass = nonProxyHosts;
     if (http == null) {
       http = parseProxy(variable(env, "http_proxy"), "http_proxy");
       httpBypass = noProxy;
@@ -140,11 +138,11 @@ final class ProxySettings {
     if (proxy == null || host == null) {
       return Optional.empty();
     }
-    String h = normalise(host);
+    String h = ProxyBypass.normalise(host);
     if (isLoopback(h)) {
       return Optional.empty();
     }
-    for (Bypass b : tls ? httpsBypass : httpBypass) {
+    for (ProxyBypass b : tls ? httpsBypass : httpBypass) {
       if (b.matches(h, port)) {
         return Optional.empty();
       }
@@ -185,7 +183,7 @@ final class ProxySettings {
     }
     String user = properties.get(scheme + ".proxyUser");
     String password = properties.get(scheme + ".proxyPassword");
-    return new Proxy(normalise(host.trim()), port, blankToNull(user), user == null ? null : password);
+    return new Proxy(ProxyBypass.normalise(host.trim()), port, blankToNull(user), user == null ? null : password);
   }
 
   /** {@code [http://][user[:password]@]host[:port][/]}, or null (with a warning) when unusable. */
@@ -226,7 +224,7 @@ final class ProxySettings {
       password = colon >= 0 ? decode(userInfo.substring(colon + 1)) : null;
     }
     int port = uri.getPort() > 0 ? uri.getPort() : DEFAULT_HTTP_PROXY_PORT;
-    return new Proxy(normalise(host), port, user, password);
+    return new Proxy(ProxyBypass.normalise(host), port, user, password);
   }
 
   private static String decode(String s) {
@@ -241,103 +239,11 @@ final class ProxySettings {
     return s == null || s.isBlank() ? null : s;
   }
 
-  static List<Bypass> parseNoProxy(String value) {
-    if (value == null) {
-      return List.of();
-    }
-    List<Bypass> rules = new ArrayList<>();
-    for (String raw : value.split("[,\\s]+")) {
-      String entry = raw.trim().toLowerCase(Locale.ROOT);
-      if (entry.isEmpty()) {
-        continue;
-      }
-      if (entry.equals("*")) {
-        rules.add(Bypass.ALL);
-        continue;
-      }
-      int port = -1;
-      String host = entry;
-      if (host.startsWith("[")) { // [v6] or [v6]:port
-        int close = host.indexOf(']');
-        if (close < 0) {
-          continue;
-        }
-        String rest = host.substring(close + 1);
-        host = host.substring(1, close);
-        if (rest.startsWith(":")) {
-          port = parsePort(rest.substring(1));
-        }
-      } else if (host.indexOf(':') >= 0 && host.indexOf(':') == host.lastIndexOf(':')) { // host:port
-        port = parsePort(host.substring(host.indexOf(':') + 1));
-        host = host.substring(0, host.indexOf(':'));
-      }
-      if (host.contains("/")) {
-        Bypass cidr = Cidr.parse(host);
-        if (cidr != null) {
-          rules.add(cidr);
-        }
-        continue;
-      }
-      if (host.startsWith("*.")) {
-        host = host.substring(2);
-      } else if (host.startsWith(".")) {
-        host = host.substring(1);
-      }
-      host = normalise(host);
-      if (!host.isEmpty()) {
-        rules.add(new Domain(host, port));
-      }
-    }
-    return List.copyOf(rules);
-  }
-
-  private static int parsePort(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * {@code http.nonProxyHosts}; unset, nothing (the JDK's default, loopback, is always direct here
-   * anyway).
-   */
-  static List<Bypass> parseNonProxyHosts(String value) {
-    if (value == null || value.isBlank()) {
-      return List.of();
-    }
-    List<Bypass> rules = new ArrayList<>();
-    for (String raw : value.split("\\|")) {
-      String p = normalise(raw.trim().toLowerCase(Locale.ROOT));
-      if (p.startsWith("[") && p.endsWith("]")) {
-        p = p.substring(1, p.length() - 1);
-      }
-      if (!p.isEmpty()) {
-        rules.add(new Glob(Pattern.compile(
-            Pattern.quote(p).replace("*", "\\E.*\\Q"))));
-      }
-    }
-    return List.copyOf(rules);
-  }
-
-  /** Lower case, no brackets around an IPv6 address, no trailing dot. */
-  private static String normalise(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    while (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    return h;
-  }
-
   private static boolean isLoopback(String host) {
     if (host.equals("localhost") || host.endsWith(".localhost")) {
       return true;
     }
-    byte[] ip = literal(host);
+    byte[] ip = ProxyBypass.literal(host);
     if (ip == null) {
       return false;
     }
@@ -345,105 +251,6 @@ final class ProxySettings {
       return InetAddress.getByAddress(ip).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
-    }
-  }
-
-  /** The bytes of an IPv4 or IPv6 literal, or null for a name (never a DNS look-up). */
-  static byte[] literal(String host) {
-    boolean v4 = !host.isEmpty() && host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-    boolean v6 = host.indexOf(':') >= 0 && host.chars().allMatch(c -> c == ':' || c == '.' || c == '%'
-        || Character.digit(c, 16) >= 0);
-    if (!v4 && !v6) {
-      return null;
-    }
-    if (v4) {
-      // Only a well-formed dotted quad: anything else would make getByName look the name up in DNS.
-      String[] parts = host.split("\\.", -1);
-      if (parts.length != 4) {
-        return null;
-      }
-      for (String part : parts) {
-        if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
-          return null;
-        }
-      }
-    }
-    try {
-      return InetAddress.getByName(host).getAddress(); // a literal: parsed, not looked up
-    } catch (UnknownHostException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  // ------------------------------------------------------------------------------------------- rules
-
-  /** A rule under which an endpoint goes direct. */
-  sealed interface Bypass permits All, Domain, Cidr, Glob {
-    Bypass ALL = new All();
-
-    boolean matches(String host, int port);
-  }
-
-  /** {@code *}. */
-  record All() implements Bypass {
-    @Override
-    public boolean matches(String host, int port) {
-      return true;
-    }
-  }
-
-  /** A host or domain (and its subdomains), on any port or on one. */
-  record Domain(String name, int port) implements Bypass {
-    @Override
-    public boolean matches(String host, int p) {
-      if (port >= 0 && port != p) {
-        return false;
-      }
-      if (host.equals(name)) {
-        return true;
-      }
-      if (literal(name) != null) {
-        byte[] a = literal(name);
-        byte[] b = literal(host);
-        return b != null && java.util.Arrays.equals(a, b); // 0:0::1 and ::1 are one address
-      }
-      return host.endsWith("." + name);
-    }
-  }
-
-  /** An address block, for endpoints given as IP addresses. */
-  record Cidr(byte[] network, int bits) implements Bypass {
-    static Cidr parse(String s) {
-      int slash = s.indexOf('/');
-      byte[] network = literal(s.substring(0, slash));
-      int bits = parsePort(s.substring(slash + 1));
-      if (network == null || bits < 0 || bits > network.length * 8) {
-        return null;
-      }
-      return new Cidr(network, bits);
-    }
-
-    @Override
-    public boolean matches(String host, int port) {
-      byte[] ip = literal(host);
-      if (ip == null || ip.length != network.length) {
-        return false;
-      }
-      for (int i = 0; i < bits; i++) {
-        int mask = 0x80 >> (i % 8);
-        if ((ip[i / 8] & mask) != (network[i / 8] & mask)) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /** An {@code http.nonProxyHosts} pattern. */
-  record Glob(Pattern pattern) implements Bypass {
-    @Override
-    public boolean matches(String host, int port) {
-      return pattern.matcher(host).matches();
     }
   }
 }

@@ -2,36 +2,27 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.export.FailureClass.GrpcStatusException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.common.export.Compressor;
 import io.opentelemetry.sdk.common.export.GrpcResponse;
 import io.opentelemetry.sdk.common.export.GrpcSender;
 import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.common.export.MessageWriter;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * An OTLP/gRPC sender on the Vert.x HTTP/2 client (h2c with prior knowledge, or TLS with ALPN), with the
@@ -46,6 +37,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * HTTP/2 would otherwise keep a connection that never completes its preface in Vert.x's pool, with
  * every later call (and its payload) queued behind it.
  *
+ * <p>Its parts: {@link GrpcWire} (framing, reading the status), {@link GrpcCallFailure} (what a failed
+ * call reports), {@link GrpcClientHolder} (the client, renewed after a call without an answer) and
+ * {@link GrpcTransport} (the Vert.x instance, TLS, proxies). This class runs one call.
+ *
  * <p>Why Vert.x: the JDK HttpClient can neither speak h2c with prior knowledge nor read trailers (where
  * {@code grpc-status} lives), and OkHttp would add OkHttp, okio and the Kotlin stdlib to every start;
  * Vert.x and Netty's HTTP/2 codec are already loaded by Quarkus' HTTP server.
@@ -54,9 +49,6 @@ final class VertxGrpcSender implements GrpcSender {
 
   /** Requests shorter than this are not started: they could not complete. */
   private static final Duration MIN_REQUEST_TIME = Duration.ofMillis(1);
-
-  /** gRPC's wire format: 1 byte compressed flag, 4 bytes big-endian length, then the message. */
-  private static final int FRAME_HEADER = 5;
 
   /**
    * The most of an answer's body that is kept: an OTLP answer is an empty Export*ServiceResponse, or a
@@ -68,51 +60,31 @@ final class VertxGrpcSender implements GrpcSender {
   /** HTTP/2 CANCEL error code, for RST_STREAM. */
   private static final long HTTP2_CANCEL = 0x8;
 
-  /** HTTP/2 REFUSED_STREAM: the server did not process the stream (safe to retry). */
-  private static final long HTTP2_REFUSED_STREAM = 0x7;
-
   /** {@code grpc-timeout} allows at most 8 digits. */
   private static final long MAX_TIMEOUT_MILLIS = 99_999_999L;
 
   private final GrpcSenderConfig config;
   private final InFlight inFlight;
-  private final GrpcTransport transport;
   private final String uri;
-  /** Where to connect instead of the endpoint (a tunnel through a proxy), or null. */
-  private final SocketAddress server;
-  /** The client calls start on; replaced when a call ends without an answer ({@link #retire}). */
-  private volatile HttpClient client;
-  private boolean shutDown;
+  private final GrpcClientHolder clients;
 
   VertxGrpcSender(GrpcSenderConfig config, InFlight inFlight, GrpcTransport transport, HttpClient client) {
     this.config = config;
     this.inFlight = inFlight;
-    this.transport = transport;
-    this.client = client;
-    this.uri = methodUri(config.getEndpoint(), config.getFullMethodName());
-    this.server = transport.server(client);
-  }
-
-  /** {@code endpoint} (any path kept) + {@code /package.Service/Method}. */
-  static String methodUri(URI endpoint, String fullMethodName) {
-    String base = endpoint.toString();
-    while (base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
-    return base + "/" + fullMethodName;
+    this.uri = GrpcWire.methodUri(config.getEndpoint(), config.getFullMethodName());
+    this.clients = new GrpcClientHolder(transport, client);
   }
 
   @Override
   public void send(
-      MessageWriter writer, java.util.function.Consumer<GrpcResponse> onResponse,
-      java.util.function.Consumer<Throwable> onError) {
+      MessageWriter writer, Consumer<GrpcResponse> onResponse, Consumer<Throwable> onError) {
     if (inFlight.remaining(config.getTimeout()).compareTo(MIN_REQUEST_TIME) < 0) {
       onError.accept(new NoTimeLeft());
       return;
     }
     Buffer body;
     try {
-      body = frame(writer, config.getCompressor());
+      body = GrpcWire.frame(writer, config.getCompressor());
     } catch (IOException | RuntimeException e) {
       onError.accept(e);
       return;
@@ -134,8 +106,8 @@ final class VertxGrpcSender implements GrpcSender {
             // Bounds the wait for a connection from the pool (not only the TCP connect): without it, a
             // call waits as long as the collector takes to answer the HTTP/2 preface, perhaps for ever.
             .setConnectTimeout(timeoutMillis);
-    if (server != null) {
-      options.setServer(server); // the request still names the collector (:authority)
+    if (clients.server() != null) {
+      options.setServer(clients.server()); // the request still names the collector (:authority)
     }
     if (config.getCompressor() != null) {
       options.putHeader("grpc-encoding", config.getCompressor().getEncoding());
@@ -152,8 +124,8 @@ final class VertxGrpcSender implements GrpcSender {
     // objects, never the megabytes of its payload.
     AtomicReference<Buffer> payload = new AtomicReference<>(body);
     // Set once the whole call is written: a transport failure after it loses the answer, not the call.
-    java.util.concurrent.atomic.AtomicBoolean written = new java.util.concurrent.atomic.AtomicBoolean();
-    HttpClient via = client;
+    AtomicBoolean written = new AtomicBoolean();
+    HttpClient via = clients.current();
     if (!inFlight.register(call)) {
       onError.accept(new NoTimeLeft()); // the flush ended meanwhile: not started, items kept
       return;
@@ -170,10 +142,10 @@ final class VertxGrpcSender implements GrpcSender {
             if (request != null) {
               request.reset(HTTP2_CANCEL);
             }
-            if (!(unwrap(error) instanceof ConnectException)) { // refused: nothing was opened
-              retire(via);
+            if (!(GrpcCallFailure.unwrap(error) instanceof ConnectException)) { // refused: nothing was opened
+              clients.retire(via);
             }
-            onError.accept(failure(error, written.get()));
+            onError.accept(GrpcCallFailure.of(error, written.get()));
           } else if (response.getStatusCode() == GrpcStatusCode.OK) {
             onResponse.accept(response);
           } else {
@@ -217,17 +189,6 @@ final class VertxGrpcSender implements GrpcSender {
   }
 
   /**
-   * Replaces {@code used} by a new client, unless that was done already, and closes it: closing the
-   * client closes its connections, the established ones and one still waiting for the collector's
-   * HTTP/2 preface (which Vert.x would otherwise keep, and queue the next calls behind, for ever).
-   */
-  private synchronized void retire(HttpClient used) {
-    if (client == used && !shutDown) {
-      client = transport.renew(used);
-    }
-  }
-
-  /**
    * Reads the answer, keeping at most {@link #MAX_ANSWER_BYTES} of its body; the rest is read and
    * dropped, since the status comes after it, in the trailers. Handlers run on the client's event loop.
    */
@@ -243,170 +204,14 @@ final class VertxGrpcSender implements GrpcSender {
     });
     response.exceptionHandler(call::completeExceptionally);
     // A cut body is no message: half a protobuf would say nothing true.
-    response.endHandler(end -> call.complete(answer(response.statusCode(), response.headers(),
+    response.endHandler(end -> call.complete(GrpcWire.answer(response.statusCode(), response.headers(),
         response.trailers(), cut[0] ? null : kept)));
-  }
-
-  /** The gRPC status of a finished call: trailers, or headers for a trailers-only answer. */
-  static Answer answer(int httpStatus, MultiMap headers, MultiMap trailers, Buffer body) {
-    if (httpStatus != 200) {
-      return new Answer(fromHttp(httpStatus), "HTTP " + httpStatus, new byte[0]);
-    }
-    String status = trailers.get("grpc-status");
-    String message = trailers.get("grpc-message");
-    if (status == null) {
-      status = headers.get("grpc-status");
-      message = headers.get("grpc-message");
-    }
-    GrpcStatusCode code;
-    try {
-      code = status == null ? GrpcStatusCode.UNKNOWN : GrpcStatusCode.fromValue(Integer.parseInt(status.trim()));
-    } catch (RuntimeException e) {
-      code = GrpcStatusCode.UNKNOWN;
-    }
-    if (status == null) {
-      message = "no grpc-status in the answer";
-    }
-    byte[] payload = new byte[0];
-    if (body != null && body.length() >= FRAME_HEADER) {
-      int length = body.getInt(1);
-      if (length >= 0 && FRAME_HEADER + length <= body.length()) {
-        payload = body.getBytes(FRAME_HEADER, FRAME_HEADER + length);
-      }
-    }
-    return new Answer(code, message == null ? null : percentDecode(message), payload);
-  }
-
-  /** The gRPC over HTTP/2 mapping of HTTP statuses from proxies that answer without gRPC. */
-  static GrpcStatusCode fromHttp(int httpStatus) {
-    return switch (httpStatus) {
-      case 400 -> GrpcStatusCode.INTERNAL;
-      case 401 -> GrpcStatusCode.UNAUTHENTICATED;
-      case 403 -> GrpcStatusCode.PERMISSION_DENIED;
-      case 404 -> GrpcStatusCode.UNIMPLEMENTED;
-      case 429, 502, 503, 504 -> GrpcStatusCode.UNAVAILABLE;
-      default -> GrpcStatusCode.UNKNOWN;
-    };
-  }
-
-  /** {@code grpc-message} is percent-encoded UTF-8 (and '+' is literal). */
-  static String percentDecode(String s) {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        int hi = Character.digit(s.charAt(i + 1), 16);
-        int lo = Character.digit(s.charAt(i + 2), 16);
-        if (hi >= 0 && lo >= 0) {
-          out.write(hi << 4 | lo);
-          i += 2;
-          continue;
-        }
-      }
-      byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-      out.write(raw, 0, raw.length);
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Length-prefixed message, compressed when configured. */
-  static Buffer frame(MessageWriter writer, Compressor compressor) throws IOException {
-    ByteArrayOutputStream message = new ByteArrayOutputStream(Math.max(64, writer.getContentLength()));
-    if (compressor == null) {
-      writer.writeMessage(message);
-    } else {
-      try (OutputStream out = compressor.compress(message)) {
-        writer.writeMessage(out);
-      }
-    }
-    Buffer frame = Buffer.buffer(FRAME_HEADER + message.size());
-    frame.appendByte(compressor == null ? (byte) 0 : (byte) 1);
-    frame.appendInt(message.size());
-    frame.appendBytes(message.toByteArray());
-    return frame;
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  /** Maps transport failures to what {@link FailureClass} understands, as the HTTP path does. */
-  static Throwable failure(Throwable error) {
-    return failure(error, false);
-  }
-
-  /**
-   * As {@link #failure(Throwable)}; {@code written}: the whole call had been written, so a
-   * transport failure (connection closed, stream reset other than REFUSED_STREAM, which says the
-   * collector did not process it) lost its answer: {@link FailureClass.AnswerLostException}, retried
-   * once by the pipeline, as the HTTP sender reports it.
-   */
-  static Throwable failure(Throwable error, boolean written) {
-    Throwable mapped = failure0(error);
-    Throwable t = unwrap(error);
-    boolean refused = t instanceof io.vertx.core.http.StreamResetException reset
-        && reset.getCode() == HTTP2_REFUSED_STREAM;
-    if (written && !refused && !(mapped instanceof InterruptedIOException)
-        && !(mapped instanceof CancellationException) && !(mapped instanceof ConnectException)
-        && mapped instanceof IOException io && !(mapped instanceof GrpcStatusException)) {
-      return new FailureClass.AnswerLostException(io);
-    }
-    return mapped;
-  }
-
-  private static Throwable failure0(Throwable error) {
-    Throwable t = unwrap(error);
-    if (t instanceof TimeoutException) {
-      // Sent (perhaps), answer unknown: the collector may have it.
-      InterruptedIOException timedOut = new InterruptedIOException("gRPC call timed out");
-      timedOut.initCause(t);
-      return timedOut;
-    }
-    if (t instanceof CancellationException || t instanceof IOException) {
-      return t;
-    }
-    // Vert.x reports closed connections and reset streams as unchecked VertxException; for the pipeline
-    // they are connection errors, retryable like an IOException on the HTTP path.
-    return new IOException("gRPC transport: " + t.getMessage(), t);
   }
 
   @Override
   public CompletableResultCode shutdown() {
-    HttpClient last;
-    synchronized (this) {
-      if (shutDown) {
-        return CompletableResultCode.ofSuccess();
-      }
-      shutDown = true;
-      last = client;
-    }
-    transport.release(last);
+    clients.release();
     return CompletableResultCode.ofSuccess();
-  }
-
-  /** A finished call. */
-  record Answer(GrpcStatusCode code, String description, byte[] message) implements GrpcResponse {
-    @Override
-    public GrpcStatusCode getStatusCode() {
-      return code;
-    }
-
-    @Override
-    public String getStatusDescription() {
-      return description;
-    }
-
-    @Override
-    public byte[] getResponseMessage() {
-      return message;
-    }
   }
 
   /** The flush had no time left for this call: it was never sent. */

@@ -38,10 +38,6 @@ public final class Http1 {
   public record Response(
       int status, Map<String, String> headers, byte[] body, boolean persistent, boolean truncated) {
 
-    public Response(int status, Map<String, String> headers, byte[] body, boolean persistent) {
-      this(status, headers, body, persistent, false);
-    }
-
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
@@ -83,7 +79,7 @@ public final class Http1 {
    * Reads an answer whose body must be complete: a body longer than 16 MiB is an {@link IOException}.
    */
   public static Response read(InputStream in) throws IOException {
-    return read(in, MAX_BODY_BYTES, false);
+    return read(in, MAX_BODY_BYTES, false, false);
   }
 
   /**
@@ -96,7 +92,7 @@ public final class Http1 {
     if (maxBody < 0) {
       throw new IllegalArgumentException("maxBody < 0: " + maxBody);
     }
-    return read(in, maxBody, true);
+    return read(in, maxBody, true, false);
   }
 
   /**
@@ -107,10 +103,6 @@ public final class Http1 {
    */
   public static Response readHead(InputStream in) throws IOException {
     return read(in, 0, true, true);
-  }
-
-  private static Response read(InputStream in, int maxBody, boolean cut) throws IOException {
-    return read(in, maxBody, cut, false);
   }
 
   private static Response read(InputStream in, int maxBody, boolean cut, boolean headOnly) throws IOException {

@@ -29,8 +29,13 @@ record GrpcConfig(URI endpoint, Duration timeout, X509TrustManager trustManager)
 
   /** The target {@link GrpcTransport#client} reads its client certificate settings from: none. */
   Target target() {
+    return target(Optional.empty(), Optional.empty());
+  }
+
+  /** A target presenting this client key and certificate (PEM files) to the collector (mTLS). */
+  Target target(Optional<java.nio.file.Path> clientKey, Optional<java.nio.file.Path> clientCertificate) {
     return new Target(Signal.TRACES, List.of(ExporterKind.OTLP), Protocol.GRPC, endpoint, Map.of(), Compression.NONE,
-        timeout, Optional.empty(), Optional.empty(), Optional.empty());
+        timeout, Optional.empty(), clientKey, clientCertificate);
   }
 
   @Override

@@ -100,11 +100,11 @@ class ProxySettingsTest {
 
   @Test
   void onlyWellFormedAddressesAreLiteralsSoNoNameIsEverLookedUp() {
-    assertThat(ProxySettings.literal("10.1.2.3")).containsExactly(10, 1, 2, 3);
-    assertThat(ProxySettings.literal("fd12::1")).hasSize(16);
-    assertThat(ProxySettings.literal("999.0.0.1")).isNull();
-    assertThat(ProxySettings.literal("10.0.0")).isNull();
-    assertThat(ProxySettings.literal("collector.example.com")).isNull();
+    assertThat(ProxyBypass.literal("10.1.2.3")).containsExactly(10, 1, 2, 3);
+    assertThat(ProxyBypass.literal("fd12::1")).hasSize(16);
+    assertThat(ProxyBypass.literal("999.0.0.1")).isNull();
+    assertThat(ProxyBypass.literal("10.0.0")).isNull();
+    assertThat(ProxyBypass.literal("collector.example.com")).isNull();
   }
 
   @Test

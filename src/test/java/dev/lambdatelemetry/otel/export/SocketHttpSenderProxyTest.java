@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -178,7 +177,7 @@ class SocketHttpSenderProxyTest {
 
   private Object send(SenderFixtures.Config config, ProxySettings proxies) throws Exception {
     SocketHttpSender sender =
-        new SocketHttpSender(config, inFlight, executor, SocketHttpSender.CHECK_AFTER_IDLE, proxies);
+        new SocketHttpSender(config, inFlight, executor, HttpConnectionPool.CHECK_AFTER_IDLE, proxies);
     inFlight.open(Instant.now().plusSeconds(10));
     CompletableFuture<Object> outcome = new CompletableFuture<>();
     sender.send(SenderFixtures.writer(MESSAGE), outcome::complete, outcome::complete);

@@ -8,7 +8,6 @@ import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +33,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The connection handling of {@link SocketHttpSender} against a scripted collector on a raw server
- * socket: what goes on the wire, keep-alive, a connection the collector closed while idle, and a
- * request cut by the end of its flush.
+ * socket: what goes on the wire, keep-alive, a connection the collector closed while idle, interim
+ * and early answers, answers cut at their cap. What both senders promise (cancel, refused, no time
+ * left, TLS) is {@link SenderContractTest}'s.
  */
 class SocketHttpSenderTest {
 
@@ -187,46 +186,6 @@ class SocketHttpSenderTest {
   }
 
   @Test
-  void theEndOfTheFlushClosesAHangingRequestAtOnce() throws Exception {
-    collector = new ScriptedCollector(Answer.HANG);
-    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
-
-    CompletableFuture<Object> outcome = send(sender);
-    PollingWait.await(Duration.ofSeconds(5), () -> collector.requests.size() == 1, "the request reached the collector");
-    int cancelled = inFlight.close();
-
-    assertThat(cancelled).isEqualTo(1);
-    assertThat(outcome.get(2, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
-    assertThat(inFlight.size()).isZero();
-    PollingWait.await(Duration.ofSeconds(5), collector::sawClientClose, "the sender closed the connection");
-  }
-
-  @Test
-  void aRefusedConnectionIsAConnectException() throws Exception {
-    int closedPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = s.getLocalPort();
-    }
-    SocketHttpSender sender = sender(URI.create("http://127.0.0.1:" + closedPort + "/v1/traces"), Map.of());
-
-    assertThat(send(sender).get(5, TimeUnit.SECONDS)).isInstanceOf(ConnectException.class);
-  }
-
-  @Test
-  void nothingIsStartedWithoutTimeLeftInTheFlush() throws Exception {
-    collector = new ScriptedCollector(Answer.OK);
-    SocketHttpSender sender = sender(collector.endpoint("/v1/traces"), Map.of());
-    inFlight.close(); // between flushes
-
-    CompletableFuture<Object> outcome = new CompletableFuture<>();
-    sender.send(WRITER, outcome::complete, outcome::complete);
-
-    assertThat(outcome.get(5, TimeUnit.SECONDS))
-        .isInstanceOf(SocketHttpSender.DeadlineExceededException.class);
-    assertThat(collector.connections.get()).isZero();
-  }
-
-  @Test
   void encodingThatOutlastsTheFlushLeavesTheRequestUnsentAndItsItemsQueued() throws Exception {
     collector = new ScriptedCollector(Answer.OK);
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T00:00:00Z"));
@@ -302,8 +261,7 @@ class SocketHttpSenderTest {
     UNAVAILABLE_RETRY_AFTER_2,
     OK_ENDLESS_CHUNKED,
     OK_CONTENT_LENGTH_20_MIB,
-    UNAVAILABLE_ENDLESS_UNTIL_CLOSE,
-    HANG
+    UNAVAILABLE_ENDLESS_UNTIL_CLOSE
   }
 
   /** Answers each request with the next scripted answer, on whatever connection it arrives. */
@@ -408,12 +366,6 @@ class SocketHttpSenderTest {
             case UNAVAILABLE_ENDLESS_UNTIL_CLOSE -> {
               out.write("HTTP/1.1 503 Unavailable\r\nRetry-After: 2\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
               endless(out, "", "");
-              return;
-            }
-            case HANG -> {
-              if (in.read() == -1) { // blocks until the client closes the connection
-                clientClosed = true;
-              }
               return;
             }
             default -> throw new IllegalStateException();

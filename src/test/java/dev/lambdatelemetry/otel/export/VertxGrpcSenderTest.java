@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The gRPC wire details of {@link VertxGrpcSender}: framing, status reading, failure mapping. */
+/** The gRPC wire details of {@link VertxGrpcSender}: framing, status reading ({@link GrpcWire}), failure mapping ({@link GrpcCallFailure}). */
 class VertxGrpcSenderTest {
 
   private static final byte[] MESSAGE = "otlp-bytes".getBytes(StandardCharsets.UTF_8);
@@ -32,7 +32,7 @@ class VertxGrpcSenderTest {
 
   @Test
   void frame_uncompressed_isFlagZeroLengthThenMessage() throws IOException {
-    Buffer frame = VertxGrpcSender.frame(WRITER, null);
+    Buffer frame = GrpcWire.frame(WRITER, null);
 
     assertThat(frame.getByte(0)).isZero();
     assertThat(frame.getInt(1)).isEqualTo(MESSAGE.length);
@@ -42,7 +42,7 @@ class VertxGrpcSenderTest {
   @Test
   void frame_gzip_isFlagOneAndGzipOfTheMessage() throws IOException {
     Buffer frame =
-        VertxGrpcSender.frame(
+        GrpcWire.frame(
             WRITER,
             new io.opentelemetry.sdk.common.export.Compressor() {
               @Override
@@ -85,7 +85,7 @@ class VertxGrpcSenderTest {
   @MethodSource("answers")
   void answer_statusFromTrailersHeadersOrHttp(
       int http, MultiMap headers, MultiMap trailers, GrpcStatusCode code, String description) {
-    VertxGrpcSender.Answer a = VertxGrpcSender.answer(http, headers, trailers, Buffer.buffer());
+    GrpcWire.Answer a = GrpcWire.answer(http, headers, trailers, Buffer.buffer());
 
     assertThat(a.getStatusCode()).isEqualTo(code);
     assertThat(a.getStatusDescription()).isEqualTo(description);
@@ -95,8 +95,8 @@ class VertxGrpcSenderTest {
   void answer_ok_unwrapsTheLengthPrefixedResponseMessage() {
     Buffer body = Buffer.buffer().appendByte((byte) 0).appendInt(3).appendBytes(new byte[] {7, 8, 9});
 
-    VertxGrpcSender.Answer a =
-        VertxGrpcSender.answer(200, MultiMap.caseInsensitiveMultiMap(),
+    GrpcWire.Answer a =
+        GrpcWire.answer(200, MultiMap.caseInsensitiveMultiMap(),
             MultiMap.caseInsensitiveMultiMap().add("grpc-status", "0"), body);
 
     assertThat(a.getResponseMessage()).containsExactly(7, 8, 9);
@@ -117,24 +117,24 @@ class VertxGrpcSenderTest {
   @ParameterizedTest
   @MethodSource("failures")
   void failure_mapsTransportErrorsAsTheHttpPathDoes(Throwable error, FailureClass.Kind expected) {
-    assertThat(FailureClass.of(VertxGrpcSender.failure(error)).kind()).isEqualTo(expected);
+    assertThat(FailureClass.of(GrpcCallFailure.of(error, false)).kind()).isEqualTo(expected);
   }
 
   @Test
   void failure_timeout_isAnInterruptedIoException() {
-    assertThat(VertxGrpcSender.failure(new TimeoutException())).isInstanceOf(InterruptedIOException.class);
+    assertThat(GrpcCallFailure.of(new TimeoutException(), false)).isInstanceOf(InterruptedIOException.class);
   }
 
   @Test
   void methodUri_keepsEndpointPathAndDropsTrailingSlash() {
-    assertThat(VertxGrpcSender.methodUri(URI.create("http://c:4317/"), "a.B/Export"))
+    assertThat(GrpcWire.methodUri(URI.create("http://c:4317/"), "a.B/Export"))
         .isEqualTo("http://c:4317/a.B/Export");
-    assertThat(VertxGrpcSender.methodUri(URI.create("https://c/prefix"), "a.B/Export"))
+    assertThat(GrpcWire.methodUri(URI.create("https://c/prefix"), "a.B/Export"))
         .isEqualTo("https://c/prefix/a.B/Export");
   }
 
   @Test
   void percentDecode_decodesUtf8AndKeepsPlusAndBrokenEscapes() {
-    assertThat(VertxGrpcSender.percentDecode("a%20b+c%C3%A9%zz%2")).isEqualTo("a b+cé%zz%2");
+    assertThat(GrpcWire.percentDecode("a%20b+c%C3%A9%zz%2")).isEqualTo("a b+cé%zz%2");
   }
 }

@@ -34,14 +34,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,13 +67,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   private static final Context.Key<Map<String, String>> HEADERS = Context.key("otlp-headers");
 
   private final int port;
-  private final List<ResourceSpans> resourceSpans = new CopyOnWriteArrayList<>();
-  private final List<ResourceLogs> resourceLogs = new CopyOnWriteArrayList<>();
-  private final List<ResourceMetrics> resourceMetrics = new CopyOnWriteArrayList<>();
-  private final List<String> methods = new CopyOnWriteArrayList<>();
-  private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
+  private final ReceivedTelemetry received = new ReceivedTelemetry();
   private final Set<StreamObserver<?>> hanging = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger requestCount = new AtomicInteger();
   private final AtomicInteger cancelledCount = new AtomicInteger();
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final ScheduledExecutorService timer =
@@ -87,7 +80,6 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
           });
   private final Object lock = new Object();
   private volatile Status.Code failNextCode = Status.Code.UNAVAILABLE;
-  private volatile boolean sawGzip;
   private volatile Mode mode = Mode.UP;
   private boolean closed;
   private Server server;
@@ -149,34 +141,30 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
   }
 
   public List<ResourceSpans> resourceSpans() {
-    return List.copyOf(resourceSpans);
+    return received.resourceSpans();
   }
 
   public List<ResourceLogs> resourceLogs() {
-    return List.copyOf(resourceLogs);
+    return received.resourceLogs();
   }
 
   public List<ResourceMetrics> resourceMetrics() {
-    return List.copyOf(resourceMetrics);
+    return received.resourceMetrics();
   }
 
   /** Every span received, in arrival order. */
   public List<Span> spans() {
-    List<Span> out = new ArrayList<>();
-    resourceSpans.forEach(rs -> rs.getScopeSpansList().forEach(ss -> out.addAll(ss.getSpansList())));
-    return out;
+    return received.spans();
   }
 
   /** Every log record received, in arrival order. */
   public List<LogRecord> logRecords() {
-    List<LogRecord> out = new ArrayList<>();
-    resourceLogs.forEach(rl -> rl.getScopeLogsList().forEach(sl -> out.addAll(sl.getLogRecordsList())));
-    return out;
+    return received.logRecords();
   }
 
   /** Calls received (decoded), whatever the mode did with them. */
   public int requestCount() {
-    return requestCount.get();
+    return received.requestCount();
   }
 
   /** Calls the client cancelled (RST_STREAM) before they were answered. */
@@ -186,36 +174,29 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   /** Whether any call came with {@code grpc-encoding: gzip}. */
   public boolean sawGzip() {
-    return sawGzip;
+    return received.gzip();
   }
 
   /** Full method names of the calls received, in order. */
   public List<String> methods() {
-    return List.copyOf(methods);
+    return received.targets();
   }
 
   /** Request headers (lower-case names) of the calls received, in order. */
   public List<Map<String, String>> requestHeaders() {
-    return List.copyOf(headers);
+    return received.requestHeaders();
   }
 
   public void awaitSpans(int n, Duration timeout) {
-    PollingWait.await(
-        timeout, () -> spans().size() >= n, () -> "expected " + n + " spans, received " + spans().size());
+    received.awaitSpans(n, timeout);
   }
 
   public void awaitLogs(int n, Duration timeout) {
-    PollingWait.await(
-        timeout,
-        () -> logRecords().size() >= n,
-        () -> "expected " + n + " log records, received " + logRecords().size());
+    received.awaitLogs(n, timeout);
   }
 
   public void awaitMetrics(int n, Duration timeout) {
-    PollingWait.await(
-        timeout,
-        () -> resourceMetrics.size() >= n,
-        () -> "expected " + n + " ResourceMetrics, received " + resourceMetrics.size());
+    received.awaitMetrics(n, timeout);
   }
 
   @Override
@@ -234,19 +215,19 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
             TRACES_METHOD,
             ExportTraceServiceRequest.getDefaultInstance(),
             ExportTraceServiceResponse.getDefaultInstance(),
-            r -> resourceSpans.addAll(r.getResourceSpansList()));
+            r -> received.storeSpans(r.getResourceSpansList()));
     ServerServiceDefinition logs =
         service(
             LOGS_METHOD,
             ExportLogsServiceRequest.getDefaultInstance(),
             ExportLogsServiceResponse.getDefaultInstance(),
-            r -> resourceLogs.addAll(r.getResourceLogsList()));
+            r -> received.storeLogs(r.getResourceLogsList()));
     ServerServiceDefinition metrics =
         service(
             METRICS_METHOD,
             ExportMetricsServiceRequest.getDefaultInstance(),
             ExportMetricsServiceResponse.getDefaultInstance(),
-            r -> resourceMetrics.addAll(r.getResourceMetricsList()));
+            r -> received.storeMetrics(r.getResourceMetricsList()));
     ServerInterceptor captureHeaders = new HeaderCapture();
     try {
       NettyServerBuilder builder =
@@ -286,10 +267,8 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
 
   private <Q, R> void handle(
       String fullMethodName, Q request, R response, Consumer<Q> store, StreamObserver<R> observer) {
-    requestCount.incrementAndGet();
-    methods.add(fullMethodName);
     Map<String, String> h = HEADERS.get();
-    headers.add(h == null ? Map.of() : h);
+    received.request(fullMethodName, h == null ? Map.of() : h);
     if (observer instanceof ServerCallStreamObserver<R> call) {
       call.setOnCancelHandler(
           () -> {
@@ -362,7 +341,7 @@ public final class OtlpGrpcReceiver implements AutoCloseable {
         }
       }
       if ("gzip".equalsIgnoreCase(metadata.get(GRPC_ENCODING))) {
-        sawGzip = true;
+        received.sawGzip();
       }
       Context ctx = Context.current().withValue(HEADERS, Map.copyOf(h));
       return Contexts.interceptCall(ctx, call, metadata, next);

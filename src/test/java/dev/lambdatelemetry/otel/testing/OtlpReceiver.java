@@ -23,7 +23,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -45,16 +43,10 @@ public final class OtlpReceiver implements AutoCloseable {
   private static final int MAX_BODY = 64 * 1024 * 1024;
 
   private final int port;
-  private final List<ResourceSpans> resourceSpans = new CopyOnWriteArrayList<>();
+  private final ReceivedTelemetry received = new ReceivedTelemetry();
   private final List<Span> offeredSpans = new CopyOnWriteArrayList<>();
-  private final List<ResourceLogs> resourceLogs = new CopyOnWriteArrayList<>();
-  private final List<ResourceMetrics> resourceMetrics = new CopyOnWriteArrayList<>();
-  private final List<String> paths = new CopyOnWriteArrayList<>();
-  private final List<Map<String, String>> headers = new CopyOnWriteArrayList<>();
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger requestCount = new AtomicInteger();
   private final Object lock = new Object();
-  private volatile boolean sawGzip;
   private volatile Mode mode = Mode.UP;
   private volatile java.util.function.BiConsumer<String, byte[]> forward;
   private volatile boolean closed;
@@ -101,22 +93,20 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   public List<ResourceSpans> resourceSpans() {
-    return List.copyOf(resourceSpans);
+    return received.resourceSpans();
   }
 
   public List<ResourceLogs> resourceLogs() {
-    return List.copyOf(resourceLogs);
+    return received.resourceLogs();
   }
 
   public List<ResourceMetrics> resourceMetrics() {
-    return List.copyOf(resourceMetrics);
+    return received.resourceMetrics();
   }
 
   /** Every span received, in arrival order. */
   public List<Span> spans() {
-    List<Span> out = new ArrayList<>();
-    resourceSpans.forEach(rs -> rs.getScopeSpansList().forEach(ss -> out.addAll(ss.getSpansList())));
-    return out;
+    return received.spans();
   }
 
   /**
@@ -130,48 +120,39 @@ public final class OtlpReceiver implements AutoCloseable {
 
   /** Every log record received, in arrival order. */
   public List<LogRecord> logRecords() {
-    List<LogRecord> out = new ArrayList<>();
-    resourceLogs.forEach(rl -> rl.getScopeLogsList().forEach(sl -> out.addAll(sl.getLogRecordsList())));
-    return out;
+    return received.logRecords();
   }
 
   /** Requests read completely, whatever the mode did with them. */
   public int requestCount() {
-    return requestCount.get();
+    return received.requestCount();
   }
 
   /** Whether any request came gzip-compressed. */
   public boolean sawGzip() {
-    return sawGzip;
+    return received.gzip();
   }
 
   /** Paths of the requests read, in order. */
   public List<String> paths() {
-    return List.copyOf(paths);
+    return received.targets();
   }
 
   /** Headers (lower-case names) of the requests read, in order. */
   public List<Map<String, String>> requestHeaders() {
-    return List.copyOf(headers);
+    return received.requestHeaders();
   }
 
   public void awaitSpans(int n, Duration timeout) {
-    PollingWait.await(
-        timeout, () -> spans().size() >= n, () -> "expected " + n + " spans, received " + spans().size());
+    received.awaitSpans(n, timeout);
   }
 
   public void awaitLogs(int n, Duration timeout) {
-    PollingWait.await(
-        timeout,
-        () -> logRecords().size() >= n,
-        () -> "expected " + n + " log records, received " + logRecords().size());
+    received.awaitLogs(n, timeout);
   }
 
   public void awaitMetrics(int n, Duration timeout) {
-    PollingWait.await(
-        timeout,
-        () -> resourceMetrics.size() >= n,
-        () -> "expected " + n + " ResourceMetrics, received " + resourceMetrics.size());
+    received.awaitMetrics(n, timeout);
   }
 
   @Override
@@ -233,10 +214,8 @@ public final class OtlpReceiver implements AutoCloseable {
         if (req == null) {
           return;
         }
-        requestCount.incrementAndGet();
         offer(req);
-        paths.add(req.path);
-        headers.add(req.headers);
+        received.request(req.path, req.headers);
         Mode m = mode;
         if (m instanceof Hang) {
           waitWhile(() -> mode instanceof Hang, Long.MAX_VALUE);
@@ -308,23 +287,20 @@ public final class OtlpReceiver implements AutoCloseable {
   }
 
   private byte[] decode(Request req) throws IOException {
-    byte[] body = req.body;
     if ("gzip".equalsIgnoreCase(req.headers.get("content-encoding"))) {
-      sawGzip = true;
-      try (InputStream gz = new GZIPInputStream(new ByteArrayInputStream(body))) {
-        body = gz.readAllBytes();
-      }
+      received.sawGzip();
     }
+    byte[] body = uncompressed(req);
     if (req.path.endsWith("/v1/traces")) {
-      resourceSpans.addAll(ExportTraceServiceRequest.parseFrom(body).getResourceSpansList());
+      received.storeSpans(ExportTraceServiceRequest.parseFrom(body).getResourceSpansList());
       return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
     }
     if (req.path.endsWith("/v1/logs")) {
-      resourceLogs.addAll(ExportLogsServiceRequest.parseFrom(body).getResourceLogsList());
+      received.storeLogs(ExportLogsServiceRequest.parseFrom(body).getResourceLogsList());
       return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
     }
     if (req.path.endsWith("/v1/metrics")) {
-      resourceMetrics.addAll(ExportMetricsServiceRequest.parseFrom(body).getResourceMetricsList());
+      received.storeMetrics(ExportMetricsServiceRequest.parseFrom(body).getResourceMetricsList());
       return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
     }
     return null;
