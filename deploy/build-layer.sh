@@ -37,7 +37,7 @@ set -euo pipefail
 
 readonly NAME=lambda-telemetry-otel
 readonly MODULES=java.base,java.logging,java.naming,jdk.unsupported,jdk.zipfs
-readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.SimulatorMain
+readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.process.SimulatorMain
 
 die() { echo "build-layer: $*" >&2; exit 1; }
 log() { echo "build-layer: $*" >&2; }
@@ -145,7 +145,7 @@ if [ "$aot" = 1 ]; then
   trainer=${LAYER_TRAINER:-}
   trainer_args=
   if [ -z "$trainer" ]; then
-    [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/SimulatorMain.class ] || die \
+    [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/process/SimulatorMain.class ] || die \
       "the simulator ($SIMULATOR_MAIN) is not in target/test-classes: build without --no-build," \
       "set LAYER_TRAINER, or use --no-aot"
     if [ ! -s target/test-classpath.txt ] || [ pom.xml -nt target/test-classpath.txt ]; then
