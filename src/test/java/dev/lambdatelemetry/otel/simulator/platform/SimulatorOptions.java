@@ -61,13 +61,6 @@ public record SimulatorOptions(SimulatorMode mode, String functionName, String f
         freezeBetweenInvocations);
   }
 
-  public SimulatorOptions withExpectedExtensionName(String value) {
-    return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
-        value, expectedExtensions, initTimeout, shutdownBudget, sequenceIdHeader, classicRie,
-        slowListenerThreshold, forcedSubscribeStatus, rejectInvokeOnFirstRegister,
-        freezeBetweenInvocations);
-  }
-
   public SimulatorOptions withShutdownBudget(Duration value) {
     return new SimulatorOptions(mode, functionName, functionVersion, memoryMb, region, accountId, handler,
         expectedExtensionName, expectedExtensions, initTimeout, value, sequenceIdHeader, classicRie,

@@ -297,7 +297,7 @@ final class TelemetryDispatcher implements AutoCloseable {
     }
   }
 
-  static String sequenceId(String body) {
+  private static String sequenceId(String body) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
       return Base64.getEncoder().encodeToString(digest);

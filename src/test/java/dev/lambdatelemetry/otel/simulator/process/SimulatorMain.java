@@ -61,6 +61,13 @@ import java.util.OptionalLong;
 public final class SimulatorMain {
 
   private static final int DEFAULT_INVOCATIONS = 6;
+  /**
+   * Invocations of the discarded run that precedes a benchmark: enough for every request path of
+   * this simulator (register, subscribe, next, deliveries, SHUTDOWN) to be loaded and compiled.
+   */
+  private static final int HARNESS_WARM_UP_INVOCATIONS = 30;
+  /** The quiet check before a benchmark samples this process's CPU time over intervals this long. */
+  private static final Duration SETTLE_SAMPLE = Duration.ofMillis(100);
 
   static {
     // JBoss Logging must own java.util.logging before any logger exists, or it prints a warning at start.
@@ -194,12 +201,6 @@ public final class SimulatorMain {
     System.exit(run(arguments, System.out));
   }
 
-  /**
-   * Invocations of the discarded run that precedes a benchmark: enough for every request path of
-   * this simulator (register, subscribe, next, deliveries, SHUTDOWN) to be loaded and compiled.
-   */
-  static final int HARNESS_WARM_UP_INVOCATIONS = 30;
-
   /** Runs the scenario and returns the process exit status; usable from a test or another main. */
   static int run(Arguments arguments, PrintStream out) throws IOException, InterruptedException {
     if (arguments.benchmark()) {
@@ -293,8 +294,6 @@ public final class SimulatorMain {
    * figures measure the harness. Waits until this process's CPU time stops growing (a condition, with a
    * deadline), like a quiet platform would be.
    */
-  private static final Duration SETTLE_SAMPLE = Duration.ofMillis(100);
-
   private static void settle() {
     java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
         .getOperatingSystemMXBean();
