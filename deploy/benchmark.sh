@@ -44,11 +44,11 @@
 #                       collector did not receive
 #
 # Environment: BENCH_RUNS, BENCH_INVOCATIONS, BENCH_HEAVY_INVOCATIONS (defaults of the flags above),
-#   BENCH_SIMULATOR (default: java -cp <test classpath> dev.lambdatelemetry.otel.simulator.SimulatorMain)
+#   BENCH_SIMULATOR (default: java -cp <test classpath> dev.lambdatelemetry.otel.simulator.process.SimulatorMain)
 set -euo pipefail
 
 readonly NAME=lambda-telemetry-otel
-readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.SimulatorMain
+readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.process.SimulatorMain
 
 die() { echo "benchmark: $*" >&2; exit 1; }
 
@@ -104,7 +104,7 @@ if PATH=$nojava_path command -v java >/dev/null; then die "could not build a PAT
 
 simulator=${BENCH_SIMULATOR:-}
 if [ -z "$simulator" ]; then
-  [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/SimulatorMain.class ] \
+  [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/process/SimulatorMain.class ] \
     && [ -s target/test-classpath.txt ] || die \
     "the simulator is not built: run ./mvnw test-compile dependency:build-classpath" \
     "-Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt (build-layer.sh does it)"

@@ -29,6 +29,17 @@
 #                               path's success side is trained too) and --free-listener-port
 #   LAYER_MVN_ARGS              extra Maven arguments, e.g. -o
 #
+# Why a layer build uses test classes: the AOT cache is trained by running the layer's own launcher
+# against a simulated Lambda platform, and that platform is the project's built-in simulator
+# (dev.lambdatelemetry.otel.simulator, SimulatorMain), which lives in test scope because the tests,
+# the benchmark and the README's local run share it. It runs in its own JVM from target/test-classes
+# (the test class path below) and only drives the extension over loopback HTTP; the extension's JVM
+# runs `-jar app/quarkus-run.jar` from the layer tree (the launcher's exec: -jar ignores CLASSPATH),
+# so it can neither load nor record a test class. The layer therefore holds no test class: the tree
+# is made from target/layer-app (a -DskipTests package of src/main), and check_no_test_classes below
+# fails the build if any class of target/test-classes, or anything of the simulator's package, is in
+# a jar or directory of the tree or named in the AOT cache.
+#
 # Why the order of the steps matters: a JDK AOT cache only maps on the exact tree it was trained on
 # (jar paths relative to the cache and their modification times), so the tree is laid out and its
 # timestamps fixed first, the training runs on that tree through the real launcher, and the zip is
@@ -37,10 +48,35 @@ set -euo pipefail
 
 readonly NAME=lambda-telemetry-otel
 readonly MODULES=java.base,java.logging,java.naming,jdk.unsupported,jdk.zipfs
-readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.SimulatorMain
+readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.process.SimulatorMain
+# Test scope only: the AOT training workload. Never in the layer (check_no_test_classes).
+readonly TEST_ONLY_PREFIX=dev/lambdatelemetry/otel/simulator/
 
 die() { echo "build-layer: $*" >&2; exit 1; }
 log() { echo "build-layer: $*" >&2; }
+
+# Fails the build when a test class ended up in the layer tree $1: an entry of one of its jars or a
+# class file under TEST_ONLY_PREFIX, a jar entry that target/test-classes also has (when built), or a
+# class of TEST_ONLY_PREFIX named in the AOT cache.
+check_no_test_classes() {
+  local tree=$1 entries test_classes found
+  entries=$(mktemp)
+  test_classes=$(mktemp)
+  find "$tree" -name '*.jar' -print0 | xargs -0 -r -n 1 unzip -Z1 > "$entries" \
+    || die "could not list the entries of the layer's jars"
+  if [ -d target/test-classes ]; then
+    (cd target/test-classes && find . -name '*.class' -printf '%P\n') > "$test_classes"
+  fi
+  found=$( { find "$tree" -name '*.class' -printf '%P\n' | grep -E "(^|/)$TEST_ONLY_PREFIX"
+             grep -E "^$TEST_ONLY_PREFIX" "$entries"
+             [ ! -s "$test_classes" ] || grep -xF -f "$test_classes" "$entries"; } | sort -u | head -5 || true)
+  rm -f "$entries" "$test_classes"
+  [ -z "$found" ] || die "test classes in the layer, e.g.: $(echo "$found" | tr '\n' ' ')"
+  if [ -f "$tree/$NAME/app.aot" ] && grep -aqF "$TEST_ONLY_PREFIX" "$tree/$NAME/app.aot"; then
+    die "the AOT cache names classes of $TEST_ONLY_PREFIX: the training run recorded the simulator"
+  fi
+  log "no test class in the layer (its jars, class files and AOT cache checked)"
+}
 
 arch=${1:-}
 case "$arch" in
@@ -145,7 +181,7 @@ if [ "$aot" = 1 ]; then
   trainer=${LAYER_TRAINER:-}
   trainer_args=
   if [ -z "$trainer" ]; then
-    [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/SimulatorMain.class ] || die \
+    [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/process/SimulatorMain.class ] || die \
       "the simulator ($SIMULATOR_MAIN) is not in target/test-classes: build without --no-build," \
       "set LAYER_TRAINER, or use --no-aot"
     if [ ! -s target/test-classpath.txt ] || [ pom.xml -nt target/test-classpath.txt ]; then
@@ -175,6 +211,9 @@ if [ "$aot" = 1 ]; then
   rm -f "$home/app.aotconf"
   fix_times
 fi
+
+# --- no test class in the layer -----------------------------------------------------------------
+check_no_test_classes "$out"
 
 # --- the zip ------------------------------------------------------------------------------------
 (cd "$out" && TZ=UTC zip -q -r -9 "$root/$zipfile" extensions "$NAME")

@@ -90,7 +90,7 @@
 set -euo pipefail
 
 readonly NAME=lambda-telemetry-otel
-readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.SimulatorMain
+readonly SIMULATOR_MAIN=dev.lambdatelemetry.otel.simulator.process.SimulatorMain
 readonly LAMBDA_MB_PER_VCPU=1769
 readonly CFS_PERIOD_US=100000
 readonly STALL_MS=1000
@@ -400,7 +400,7 @@ for d in "${dirs[@]}"; do
 done
 simulator=${BENCH_SIMULATOR:-}
 if [ -z "$simulator" ]; then
-  [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/ProbeCommand.class ] \
+  [ -f target/test-classes/dev/lambdatelemetry/otel/simulator/measure/ProbeCommand.class ] \
     && [ -s target/test-classpath.txt ] || die \
     "the simulator (with --probe) is not built: run ./mvnw test-compile dependency:build-classpath" \
     "-Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt (build-layer.sh does it)"

@@ -11,12 +11,12 @@ import static dev.lambdatelemetry.otel.e2e.ReceivedTelemetry.spanIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
-import dev.lambdatelemetry.otel.simulator.InvocationSpec;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulationResult;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
-import dev.lambdatelemetry.otel.testing.OtlpReceiver;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.scenario.InvocationSpec;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver.Mode;
+import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.time.Duration;
 import java.util.HashSet;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lambdatelemetry.otel.simulator.ExtensionProcess;
-import dev.lambdatelemetry.otel.simulator.InvocationSpec;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulationResult;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.process.ExtensionProcess;
+import dev.lambdatelemetry.otel.simulator.scenario.InvocationSpec;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.testing.OtlpGrpcReceiver;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import dev.lambdatelemetry.otel.testing.PackagedExtension;

@@ -1,12 +1,12 @@
 package dev.lambdatelemetry.otel.e2e;
 
-import dev.lambdatelemetry.otel.simulator.DeliveredBatch;
-import dev.lambdatelemetry.otel.simulator.ExtensionProcess;
-import dev.lambdatelemetry.otel.simulator.FreezeWindow;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulationResult;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.DeliveredBatch;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.process.ExtensionProcess;
+import dev.lambdatelemetry.otel.simulator.scenario.FreezeWindow;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import dev.lambdatelemetry.otel.testing.PackagedExtension;
 import java.io.IOException;

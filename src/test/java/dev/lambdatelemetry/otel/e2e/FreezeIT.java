@@ -9,12 +9,12 @@ import static dev.lambdatelemetry.otel.e2e.ReceivedTelemetry.serverSpansByInvoca
 import static dev.lambdatelemetry.otel.e2e.ReceivedTelemetry.spanIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lambdatelemetry.otel.simulator.DeliveredBatch;
-import dev.lambdatelemetry.otel.simulator.InvocationSpec;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
-import dev.lambdatelemetry.otel.testing.OtlpReceiver;
+import dev.lambdatelemetry.otel.simulator.platform.DeliveredBatch;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.scenario.InvocationSpec;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver.Mode;
+import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lambdatelemetry.otel.simulator.ExtensionProcess;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulationResult;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.process.ExtensionProcess;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.testing.PackagedExtension;
 import dev.lambdatelemetry.otel.testing.PollingWait;
 import java.io.BufferedReader;

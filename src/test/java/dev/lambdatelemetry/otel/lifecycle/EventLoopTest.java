@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
-import dev.lambdatelemetry.otel.simulator.Scenario;
-import dev.lambdatelemetry.otel.simulator.SimulationResult;
-import dev.lambdatelemetry.otel.simulator.SimulatorMode;
-import dev.lambdatelemetry.otel.simulator.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorMode;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
 import dev.lambdatelemetry.otel.testing.TestConfigs;
 import java.time.Instant;

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Named.named;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
+import dev.lambdatelemetry.otel.simulator.platform.DeliveredBatch;
+import dev.lambdatelemetry.otel.simulator.platform.Json;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorMode;
+import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.scenario.InvocationSpec;
+import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

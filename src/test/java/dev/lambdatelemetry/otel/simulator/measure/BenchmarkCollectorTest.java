@@ -1,0 +1,83 @@
+package dev.lambdatelemetry.otel.simulator.measure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The benchmark's collector over real HTTP on loopback. */
+class BenchmarkCollectorTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void logsExport_functionAndExtensionRecords_countsOnlyTheFunctionsAndAnswers200(boolean gzip) throws Exception {
+    byte[] body = request(3, 2).toByteArray();
+    try (BenchmarkCollector collector = BenchmarkCollector.start()) {
+      HttpResponse<Void> logs = post(collector, "/v1/logs", gzip ? gzip(body) : body, gzip);
+      HttpResponse<Void> traces = post(collector, "/v1/traces", new byte[] {1, 2, 3}, false);
+
+      assertThat(logs.statusCode()).isEqualTo(200);
+      assertThat(traces.statusCode()).isEqualTo(200);
+      assertThat(collector.functionLogRecords()).isEqualTo(3);
+      assertThat(collector.requests()).isEqualTo(2);
+      assertThat(collector.unreadableRequests()).isZero();
+    }
+  }
+
+  @Test
+  void logsExport_garbage_isCountedUnreadableAndStillAnswered() throws Exception {
+    String path = "/v1/logs";
+    try (BenchmarkCollector collector = BenchmarkCollector.start()) {
+      HttpResponse<Void> response = post(collector, path, new byte[] {(byte) 0xff, 0x01}, false);
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(collector.unreadableRequests()).isEqualTo(1);
+      assertThat(collector.functionLogRecords()).isZero();
+    }
+  }
+
+  private HttpResponse<Void> post(BenchmarkCollector collector, String path, byte[] body, boolean gzip)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(collector.endpoint() + path))
+        .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (gzip) {
+      request.header("Content-Encoding", "gzip");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+  }
+
+  private static ExportLogsServiceRequest request(int function, int extension) {
+    ScopeLogs.Builder scope = ScopeLogs.newBuilder();
+    for (int i = 0; i < function + extension; i++) {
+      scope.addLogRecords(LogRecord.newBuilder().setBody(AnyValue.newBuilder().setStringValue("line " + i))
+          .addAttributes(KeyValue.newBuilder().setKey("aws.lambda.log.source")
+              .setValue(AnyValue.newBuilder().setStringValue(i < function ? "function" : "extension"))));
+    }
+    return ExportLogsServiceRequest.newBuilder().addResourceLogs(ResourceLogs.newBuilder().addScopeLogs(scope))
+        .build();
+  }
+
+  private static byte[] gzip(byte[] body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(body);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.lambdatelemetry.otel.simulator.scenario;
+
+import java.time.Duration;
+
+/**
+ * One scripted invocation.
+ *
+ * @param outcome         how the function ends
+ * @param sampled         whether the request carries a sampled X-Ray header (then start/runtimeDone/report
+ *                        have {@code tracing}; otherwise none, like the platform)
+ * @param logFormat       text (Node pattern) or JSON function log records
+ * @param logLines        how many function log lines the handler writes
+ * @param logLineBytes    approximate size of each message (for log-heavy runs)
+ * @param runtimeDuration how long the simulated handler runs (real time)
+ */
+public record InvocationSpec(Outcome outcome, boolean sampled, LogFormat logFormat, int logLines,
+    int logLineBytes, Duration runtimeDuration) {
+
+  /** How the invocation ends. */
+  public enum Outcome {
+    SUCCESS,
+    /** A handled error: status {@code error}, errorType {@code Runtime.Unknown} (RAPID normalises e.g. TypeError). */
+    ERROR,
+    /** The function runs past its deadline: status {@code timeout}, then a reset (SHUTDOWN {@code timeout}). */
+    TIMEOUT
+  }
+
+  /** The function's log format ({@code AWS_LAMBDA_LOG_FORMAT}). */
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
+
+  /** A successful, sampled invocation with two text log lines and a 12 ms handler. */
+  public static InvocationSpec success() {
+    return new InvocationSpec(Outcome.SUCCESS, true, LogFormat.TEXT, 2, 40, Duration.ofMillis(12));
+  }
+
+  public InvocationSpec withOutcome(Outcome value) {
+    return new InvocationSpec(value, sampled, logFormat, logLines, logLineBytes, runtimeDuration);
+  }
+
+  public InvocationSpec withSampled(boolean value) {
+    return new InvocationSpec(outcome, value, logFormat, logLines, logLineBytes, runtimeDuration);
+  }
+
+  public InvocationSpec withLogFormat(LogFormat value) {
+    return new InvocationSpec(outcome, sampled, value, logLines, logLineBytes, runtimeDuration);
+  }
+
+  public InvocationSpec withLogs(int lines, int bytesPerLine) {
+    return new InvocationSpec(outcome, sampled, logFormat, lines, bytesPerLine, runtimeDuration);
+  }
+
+  public InvocationSpec withRuntimeDuration(Duration value) {
+    return new InvocationSpec(outcome, sampled, logFormat, logLines, logLineBytes, value);
+  }
+}
