@@ -176,15 +176,13 @@ public final class ExtensionsApiClient {
   }
 
   /**
-   * The registration, with what the answer's body says of the function; a body that is not a JSON
-   * object (a minimal emulator) leaves those fields null rather than failing a registration the
-   * platform granted.
+   * The registration, with the account id the answer's body carries when the feature was granted; a
+   * body that is not a JSON object (a minimal emulator) leaves it null rather than failing a
+   * registration the platform granted.
    */
   private static Registration registration(String id, JsonValue body, List<String> events) {
     return new Registration(
         id,
-        stringOf(body, "functionName"),
-        stringOf(body, "functionVersion"),
         stringOf(body, "accountId"),
         events,
         System.nanoTime());
