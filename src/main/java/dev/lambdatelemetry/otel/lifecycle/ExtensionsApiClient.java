@@ -17,7 +17,9 @@ import java.util.Map;
  *
  * <p>{@link #register} runs before Quarkus boots, as the very first thing the process does, because
  * Lambda starts the function's runtime only once every extension has registered: it goes over
- * {@link RuntimeApiHttp}, which loads next to nothing. Every call has explicit connect and
+ * {@link RuntimeApiHttp}, which loads next to nothing. Its answer is read with {@link JsonReader}
+ * (the parser the telemetry batches need anyway) once the platform has it, i.e. after the point that
+ * holds the runtime back. Every call has explicit connect and
  * read timeouts except {@link #next()}, a long poll during which the whole environment may be frozen
  * for hours. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
  */
@@ -67,7 +69,7 @@ public final class ExtensionsApiClient {
     List<String> registered = events == null || events.isBlank()
         ? List.of(LambdaApi.EVENT_INVOKE, LambdaApi.EVENT_SHUTDOWN)
         : List.of(events.trim().split("\\s*,\\s*"));
-    return registration(this.extensionId, body == null ? null : JsonReader.parseOrNull(body), registered);
+    return registration(this.extensionId, JsonReader.parseOrNull(body), registered);
   }
 
   /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
