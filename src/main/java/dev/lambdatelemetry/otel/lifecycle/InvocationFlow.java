@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 final class InvocationFlow {
 
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.flush");
+  private static final Logger LOOP_LOG =
+      Logger.getLogger("dev.lambdatelemetry.otel.lifecycle.loop");
 
   /** How often a long wait for runtimeDone looks up to offer a backstop flush. */
   static final Duration WAIT_SLICE = Duration.ofSeconds(1);
@@ -86,7 +88,7 @@ final class InvocationFlow {
         clock.deadlineNanos(invoke.deadlineMs(), settings.deadlineMargin(), startNanos);
     long waitUntil = Math.min(deadlineNanos, startNanos + settings.maxWait().toNanos());
     if (mode.awaitsPlatformEvents() && !awaitRuntimeDone(invoke, start, waitUntil)) {
-      LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
+      LOOP_LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
     }
     Instant flushDeadline = clock.wallAt(deadlineNanos);
     guard.run("invokeFinished", () -> finished(flushDeadline));
