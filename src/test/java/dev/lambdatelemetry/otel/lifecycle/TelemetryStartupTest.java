@@ -11,6 +11,7 @@ import dev.lambdatelemetry.otel.telemetry.TelemetryReceiver;
 import dev.lambdatelemetry.otel.testing.TestConfigs;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +70,7 @@ class TelemetryStartupTest {
   }
 
   private static TelemetrySide build(List<String> events, Map<String, String> extra) {
-    Map<String, String> props = new java.util.HashMap<>(NO_EXPORT);
+    Map<String, String> props = new HashMap<>(NO_EXPORT);
     props.putAll(extra);
     ExtensionConfig config = TestConfigs.extension(props);
     OtelConfig otel = TestConfigs.otel(props);
