@@ -2,9 +2,18 @@ package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ConfigValidator;
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.config.OtelConfig;
+import dev.lambdatelemetry.otel.config.OtelSettings;
+import dev.lambdatelemetry.otel.telemetry.InvocationBarrier;
+import dev.lambdatelemetry.otel.telemetry.TcpTelemetryListener;
+import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
+import dev.lambdatelemetry.otel.telemetry.TelemetryReceiver;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -19,73 +28,97 @@ public class ExtensionApplication implements QuarkusApplication {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle");
 
   @Inject ExtensionConfig config;
-  @Inject ExtensionComponents components;
+  @Inject OtelConfig otel;
+  @Inject InvocationBarrier barrier;
+  @Inject TelemetryInbox inbox;
+  @Inject TelemetryReceiver receiver;
 
   private final AtomicInteger exitCode = new AtomicInteger();
 
   @Override
   public int run(String... args) {
-    Registration registration = Bootstrap.registration();
-    if (registration == null) {
+    Bootstrap bootstrap = Bootstrap.process();
+    Bootstrap.Registered registered = bootstrap.registration();
+    if (registered == null) {
       LOG.error("not registered: start the extension through its launcher (Main)");
       return 1;
     }
+    Registration registration = registered.registration();
     boolean managed = !registration.receivesInvokes();
     List<String> problems = ConfigValidator.problems(config, managed);
-    problems = components.validate(problems);
+    // The OTEL_* values never fail init: what is ignored of them is logged once, here.
+    OtelSettings.validate(otel);
     if (!problems.isEmpty()) {
-      Bootstrap.initFailed("ConfigInvalid", String.join("; ", problems));
+      bootstrap.initFailed("ConfigInvalid", String.join("; ", problems));
       return 1;
     }
-    ExtensionsApiClient api = Bootstrap.api();
-    boolean telemetryExpected;
+    LifecycleClock clock = LifecycleClock.SYSTEM;
+    TelemetryMode mode;
+    Ready<TelemetrySide> telemetry;
     long bootedNanos = System.nanoTime();
     long subscribedNanos;
     try {
-      components.start(registration);
+      if (config.listener().protocol() == ExtensionConfig.Protocol.TCP) {
+        listenOnTcp(); // a port in use must fail init, so this stays on the start-up path
+      }
+      telemetry = new TelemetryStartup(config, otel, System.getenv(), inbox, receiver, barrier, clock)
+          .start(registration);
       TelemetryApiClient telemetryApi =
-          new TelemetryApiClient(System.getenv("AWS_LAMBDA_RUNTIME_API"));
+          new TelemetryApiClient(System.getenv(LambdaApi.ENV_RUNTIME_API));
       SubscribeOutcome outcome =
           telemetryApi.subscribe(
               registration.extensionId(), telemetryApi.subscriptionBody(config, managed));
       if (outcome instanceof SubscribeOutcome.Failed f) {
-        Bootstrap.initFailed(
+        bootstrap.initFailed(
             "SubscribeFailed",
             "Telemetry API subscription failed: " + (f.status() < 0 ? "" : f.status() + " ")
                 + (f.errorType() == null ? "" : f.errorType() + ": ") + f.message());
         return 1;
       }
-      telemetryExpected = outcome instanceof SubscribeOutcome.Subscribed;
+      mode = TelemetryMode.of(outcome, managed, config.subscription());
       subscribedNanos = System.nanoTime();
-      if (!telemetryExpected) {
+      if (!mode.expectsTelemetry()) {
         LOG.warn("the Telemetry API is not supported here (a local emulator?): the lifecycle goes on,"
             + " no telemetry will arrive");
       }
     } catch (RuntimeException e) {
-      Bootstrap.initFailed(Main.describe(e));
+      bootstrap.initFailed(Main.describe(e));
       return 1;
     }
-    boolean waitForRuntimeDone =
-        telemetryExpected && !managed && config.subscription().types().contains("platform");
+    FailOpen guard = new FailOpen();
+    Barrier waits = Barrier.over(barrier);
     EventLoop loop =
         new EventLoop(
-            api,
-            components.barrier(),
-            components.hooks(),
-            config.invoke(),
-            config.shutdown(),
-            waitForRuntimeDone,
-            telemetryExpected,
+            registered.api(),
+            new InvocationFlow(
+                telemetry, waits, InvocationFlow.Settings.from(config), mode, guard, clock),
+            new ShutdownSequence(
+                telemetry, waits, ShutdownSequence.Settings.from(config), mode, guard, clock),
             this::loopEnded);
-    long t0 = Bootstrap.processStartNanos();
+    long t0 = registered.processStartNanos();
     LOG.infof("ready in %d ms (registered %d, Quarkus up %d, subscribed %d)%s",
         ms(System.nanoTime() - t0), ms(registration.registeredAtNanos() - t0), ms(bootedNanos - t0),
         ms(subscribedNanos - t0),
-        telemetryExpected ? "" : "; no telemetry: local mode");
-    Bootstrap.markInitCompleted();
+        mode.expectsTelemetry() ? "" : "; no telemetry: local mode");
+    bootstrap.markInitCompleted();
     loop.start();
     Quarkus.waitForExit();
     return exitCode.get();
+  }
+
+  /** Starts the TCP listener the subscription names (the {@code TCP} protocol). */
+  private void listenOnTcp() {
+    TcpTelemetryListener tcp;
+    try {
+      String host = System.getProperty("quarkus.http.host", ListenerAddress.LOOPBACK);
+      tcp = new TcpTelemetryListener(InetAddress.getByName(host), config.listener().port(), receiver,
+          ListenerProducers.maxBodyBytes(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on TCP port " + config.listener().port() + " (lambda-telemetry.listener.port)",
+          e);
+    }
+    tcp.start();
   }
 
   private static long ms(long nanos) {

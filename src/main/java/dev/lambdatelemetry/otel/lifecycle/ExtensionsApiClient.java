@@ -11,27 +11,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Client of the Lambda Extensions API ({@code /2020-01-01/extension}): one method per endpoint.
  *
  * <p>{@link #register} runs before Quarkus boots, as the very first thing the process does, because
  * Lambda starts the function's runtime only once every extension has registered: it goes over
- * {@link RuntimeApiHttp}, which loads next to nothing. Every call has explicit connect and
+ * {@link RuntimeApiHttp}, which loads next to nothing. Its answer is read with {@link JsonReader}
+ * (the parser the telemetry batches need anyway) once the platform has it, i.e. after the point that
+ * holds the runtime back. Every call has explicit connect and
  * read timeouts except {@link #next()}, a long poll during which the whole environment may be frozen
  * for hours. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
  */
 public final class ExtensionsApiClient {
-
-  static final String BASE_PATH = "/2020-01-01/extension";
-  static final String HEADER_NAME = "Lambda-Extension-Name";
-  static final String HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
-  static final String HEADER_ACCEPT_FEATURE = "Lambda-Extension-Accept-Feature";
-  static final String HEADER_ERROR_TYPE = "Lambda-Extension-Function-Error-Type";
-  static final String FEATURE_ACCOUNT_ID = "accountId";
-  static final String INVALID_EVENT_TYPE = "Extension.InvalidEventType";
 
   private static final int READ_TIMEOUT_MS = 5_000;
 
@@ -39,12 +31,12 @@ public final class ExtensionsApiClient {
   private volatile String extensionId;
 
   /**
-   * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
+   * @param runtimeApi {@code host:port} from {@link LambdaApi#ENV_RUNTIME_API}
    */
   public ExtensionsApiClient(String runtimeApi) {
     if (runtimeApi == null || runtimeApi.isBlank()) {
       throw new IllegalArgumentException(
-          "AWS_LAMBDA_RUNTIME_API is not set: this program runs as a Lambda extension");
+          LambdaApi.ENV_RUNTIME_API + " is not set: this program runs as a Lambda extension");
     }
     this.http = new RuntimeApiHttp(runtimeApi.trim());
   }
@@ -57,8 +49,9 @@ public final class ExtensionsApiClient {
     try {
       return registerOnce(extensionName, events);
     } catch (ExtensionsApiException e) {
-      if (e.status() == 403 && INVALID_EVENT_TYPE.equals(e.errorType()) && events.contains("INVOKE")) {
-        return registerOnce(extensionName, List.of("SHUTDOWN"));
+      if (e.status() == 403 && LambdaApi.ERROR_INVALID_EVENT_TYPE.equals(e.errorType())
+          && events.contains(LambdaApi.EVENT_INVOKE)) {
+        return registerOnce(extensionName, List.of(LambdaApi.EVENT_SHUTDOWN));
       }
       throw e;
     }
@@ -73,24 +66,17 @@ public final class ExtensionsApiClient {
    */
   public Registration adopt(String extensionId, String body, String events) {
     this.extensionId = extensionId.trim();
-    String json = body == null ? "" : body;
     List<String> registered = events == null || events.isBlank()
-        ? List.of("INVOKE", "SHUTDOWN")
+        ? List.of(LambdaApi.EVENT_INVOKE, LambdaApi.EVENT_SHUTDOWN)
         : List.of(events.trim().split("\\s*,\\s*"));
-    return new Registration(
-        this.extensionId,
-        FlatJson.string(json, "functionName"),
-        FlatJson.string(json, "functionVersion"),
-        FlatJson.string(json, "accountId"),
-        registered,
-        System.nanoTime());
+    return registration(this.extensionId, JsonReader.parseOrNull(body), registered);
   }
 
   /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
   public NextEvent next() {
     Answer a;
     try (RuntimeApiHttp.Call call = http.open()) {
-      a = answer(call.exchange("GET", BASE_PATH + "/event/next", ids(), null, 0));
+      a = answer(call.exchange("GET", LambdaApi.NEXT_PATH, ids(), null, 0));
     } catch (IOException e) {
       throw new ExtensionsApiException("event/next failed: " + e, -1, null, e);
     }
@@ -107,7 +93,7 @@ public final class ExtensionsApiClient {
     }
     String type = orElse(body.get("eventType"), "");
     long deadlineMs = longOrZero(body.get("deadlineMs"));
-    if ("SHUTDOWN".equalsIgnoreCase(type)) {
+    if (LambdaApi.EVENT_SHUTDOWN.equalsIgnoreCase(type)) {
       return new NextEvent.Shutdown(orElse(body.get("shutdownReason"), "spindown"), deadlineMs);
     }
     JsonValue tracing = body.get("tracing");
@@ -146,14 +132,19 @@ public final class ExtensionsApiClient {
     return value == null ? null : value.text();
   }
 
+  /** The string member {@code name} of an object; null when absent, not a string, or no object. */
+  private static String stringOf(JsonValue object, String name) {
+    return object == null ? null : textOrNull(object.get(name));
+  }
+
   /** Reports a failure after registering and before the first {@code next}; the caller then exits. */
   public void initError(String errorType, String message) {
-    postError("/init/error", errorType, message);
+    postError(LambdaApi.INIT_ERROR_PATH, "init/error", errorType, message);
   }
 
   /** Reports an unexpected failure of a running extension; the caller then exits. */
   public void exitError(String errorType, String message) {
-    postError("/exit/error", errorType, message);
+    postError(LambdaApi.EXIT_ERROR_PATH, "exit/error", errorType, message);
   }
 
   private Registration registerOnce(String extensionName, List<String> events) {
@@ -163,15 +154,15 @@ public final class ExtensionsApiClient {
     }
     body.append("]}");
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.put(HEADER_NAME, extensionName);
-    headers.put(HEADER_ACCEPT_FEATURE, FEATURE_ACCOUNT_ID);
+    headers.put(LambdaApi.HEADER_NAME, extensionName);
+    headers.put(LambdaApi.HEADER_ACCEPT_FEATURE, LambdaApi.FEATURE_ACCOUNT_ID);
     Answer a;
     String id;
     try (RuntimeApiHttp.Call call = http.open()) {
-      Http1.Response r = call.exchange("POST", BASE_PATH + "/register", headers,
+      Http1.Response r = call.exchange("POST", LambdaApi.REGISTER_PATH, headers,
           body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
       a = answer(r);
-      id = r.header(HEADER_IDENTIFIER);
+      id = r.header(LambdaApi.HEADER_IDENTIFIER);
     } catch (IOException e) {
       throw new ExtensionsApiException("register failed: " + e, -1, null, e);
     }
@@ -180,33 +171,39 @@ public final class ExtensionsApiClient {
     }
     if (id == null || id.isBlank()) {
       throw new ExtensionsApiException(
-          "register answered 200 without " + HEADER_IDENTIFIER, 200, null, null);
+          "register answered 200 without " + LambdaApi.HEADER_IDENTIFIER, 200, null, null);
     }
     extensionId = id;
-    String json = new String(a.body, StandardCharsets.UTF_8);
+    return registration(id, JsonReader.parseOrNull(a.body), List.copyOf(events));
+  }
+
+  /**
+   * The registration, with the account id the answer's body carries when the feature was granted; a
+   * body that is not a JSON object (a minimal emulator) leaves it null rather than failing a
+   * registration the platform granted.
+   */
+  private static Registration registration(String id, JsonValue body, List<String> events) {
     return new Registration(
         id,
-        FlatJson.string(json, "functionName"),
-        FlatJson.string(json, "functionVersion"),
-        FlatJson.string(json, "accountId"),
-        List.copyOf(events),
+        stringOf(body, "accountId"),
+        events,
         System.nanoTime());
   }
 
-  private void postError(String path, String errorType, String message) {
+  private void postError(String path, String what, String errorType, String message) {
     Map<String, String> headers = ids();
-    headers.put(HEADER_ERROR_TYPE, errorType);
+    headers.put(LambdaApi.HEADER_ERROR_TYPE, errorType);
     Map<String, JsonValue> members = new LinkedHashMap<>();
     members.put("errorMessage", new JsonString(message == null ? "" : message));
     members.put("errorType", new JsonString(errorType));
     byte[] body = new JsonObject(members).toString().getBytes(StandardCharsets.UTF_8);
     try (RuntimeApiHttp.Call call = http.open()) {
-      Answer a = answer(call.exchange("POST", BASE_PATH + path, headers, body, READ_TIMEOUT_MS));
+      Answer a = answer(call.exchange("POST", path, headers, body, READ_TIMEOUT_MS));
       if (a.status >= 300) {
-        throw failure(path.substring(1), a, null);
+        throw failure(what, a, null);
       }
     } catch (IOException e) {
-      throw new ExtensionsApiException(path.substring(1) + " failed: " + e, -1, null, e);
+      throw new ExtensionsApiException(what + " failed: " + e, -1, null, e);
     }
   }
 
@@ -214,7 +211,7 @@ public final class ExtensionsApiClient {
     Map<String, String> headers = new LinkedHashMap<>();
     String id = extensionId;
     if (id != null) {
-      headers.put(HEADER_IDENTIFIER, id);
+      headers.put(LambdaApi.HEADER_IDENTIFIER, id);
     }
     return headers;
   }
@@ -224,9 +221,9 @@ public final class ExtensionsApiClient {
   }
 
   private static ExtensionsApiException failure(String what, Answer a, Throwable cause) {
-    String json = new String(a.body, StandardCharsets.UTF_8);
-    String errorType = FlatJson.string(json, "errorType");
-    String message = FlatJson.string(json, "errorMessage");
+    JsonValue json = JsonReader.parseOrNull(a.body);
+    String errorType = stringOf(json, "errorType");
+    String message = stringOf(json, "errorMessage");
     return new ExtensionsApiException(
         what + " answered " + a.status
             + (errorType == null ? "" : " " + errorType)
@@ -237,50 +234,4 @@ public final class ExtensionsApiClient {
   }
 
   private record Answer(int status, byte[] body) {}
-
-  /**
-   * Reads a top-level string field of a small flat JSON object without a JSON library, so that
-   * registration does not pay for loading one.
-   */
-  static final class FlatJson {
-    private FlatJson() {}
-
-    static String string(String json, String field) {
-      Matcher m =
-          Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
-              .matcher(json);
-      if (!m.find()) {
-        return null;
-      }
-      String raw = m.group(1);
-      return raw.indexOf('\\') < 0 ? raw : unescape(raw);
-    }
-
-    private static String unescape(String s) {
-      StringBuilder b = new StringBuilder(s.length());
-      for (int i = 0; i < s.length(); i++) {
-        char ch = s.charAt(i);
-        if (ch != '\\' || i + 1 >= s.length()) {
-          b.append(ch);
-          continue;
-        }
-        char e = s.charAt(++i);
-        switch (e) {
-          case 'n' -> b.append('\n');
-          case 't' -> b.append('\t');
-          case 'r' -> b.append('\r');
-          case 'b' -> b.append('\b');
-          case 'f' -> b.append('\f');
-          case 'u' -> {
-            if (i + 4 < s.length()) {
-              b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
-              i += 4;
-            }
-          }
-          default -> b.append(e);
-        }
-      }
-      return b.toString();
-    }
-  }
 }

@@ -13,7 +13,6 @@ import java.util.List;
  */
 final class ListenerAddress {
 
-  static final String SANDBOX_HOST = "sandbox.localdomain";
   static final String LOOPBACK = "127.0.0.1";
 
   private ListenerAddress() {}
@@ -35,7 +34,7 @@ final class ListenerAddress {
       }
       String[] parts = l.split("\\s+");
       for (int i = 1; i < parts.length; i++) {
-        if (parts[i].equalsIgnoreCase(SANDBOX_HOST) && !parts[0].contains(":")) {
+        if (parts[i].equalsIgnoreCase(LambdaApi.SANDBOX_HOST) && !parts[0].contains(":")) {
           return parts[0];
         }
       }

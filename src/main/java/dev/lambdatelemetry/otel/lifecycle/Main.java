@@ -18,7 +18,6 @@ public final class Main {
   static final String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
   static final String NAME_PROPERTY = "lambda-telemetry.extension-name";
   static final String NAME_ENV = "LAMBDA_TELEMETRY_EXTENSION_NAME";
-  static final String MANAGED_INSTANCES = "lambda-managed-instances";
   /** Set by the layer's launcher when it registered before starting the JVM (see register.bash). */
   static final String REGISTERED_ID_ENV = "LAMBDA_TELEMETRY_REGISTERED_ID";
   static final String REGISTERED_BODY_ENV = "LAMBDA_TELEMETRY_REGISTERED_BODY";
@@ -29,23 +28,26 @@ public final class Main {
   /** Registers, then boots Quarkus, whose {@link ExtensionApplication} does the rest. */
   public static void main(String... args) {
     long startNanos = System.nanoTime();
-    String runtimeApi = System.getenv("AWS_LAMBDA_RUNTIME_API");
+    String runtimeApi = System.getenv(LambdaApi.ENV_RUNTIME_API);
     ExtensionsApiClient api;
     Registration registration;
     try {
       api = new ExtensionsApiClient(runtimeApi);
-      boolean managed = MANAGED_INSTANCES.equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"));
+      boolean managed = LambdaApi.INIT_TYPE_MANAGED_INSTANCES.equals(
+          System.getenv(LambdaApi.ENV_INITIALIZATION_TYPE));
       String adopted = System.getenv(REGISTERED_ID_ENV);
       registration = adopted != null && !adopted.isBlank()
           ? api.adopt(adopted, System.getenv(REGISTERED_BODY_ENV), System.getenv(REGISTERED_EVENTS_ENV))
-          : api.register(extensionName(), managed ? List.of("SHUTDOWN") : List.of("INVOKE", "SHUTDOWN"));
+          : api.register(extensionName(), managed
+              ? List.of(LambdaApi.EVENT_SHUTDOWN)
+              : List.of(LambdaApi.EVENT_INVOKE, LambdaApi.EVENT_SHUTDOWN));
     } catch (RuntimeException e) {
       // Not registered: there is no one to tell but stderr. Lambda reports Extension.LaunchError.
       System.err.println("lambda-telemetry-otel: could not register: " + e.getMessage());
       System.exit(1);
       return;
     }
-    Bootstrap.registered(api, registration, startNanos);
+    Bootstrap.process().registered(new Bootstrap.Registered(api, registration, startNanos));
     if (System.getProperty("quarkus.http.host") == null && System.getenv("QUARKUS_HTTP_HOST") == null) {
       System.setProperty("quarkus.http.host", ListenerAddress.resolve(Path.of("/etc/hosts")));
     }
@@ -54,8 +56,8 @@ public final class Main {
 
   /** Quarkus calls this when the application ends, or when it failed to start. */
   private static void exited(int code, Throwable failure) {
-    if (failure != null || (code != 0 && !Bootstrap.isInitCompleted())) {
-      Bootstrap.initFailed(
+    if (failure != null || (code != 0 && !Bootstrap.process().isInitCompleted())) {
+      Bootstrap.process().initFailed(
           failure == null ? "start-up failed (exit code " + code + ")" : describe(failure));
     }
     System.exit(code == 0 && failure != null ? 1 : code);

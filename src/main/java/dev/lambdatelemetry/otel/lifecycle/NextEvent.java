@@ -15,14 +15,8 @@ public sealed interface NextEvent {
   /**
    * A SHUTDOWN event.
    *
-   * @param reason as sent, e.g. {@code spindown}; compare case-insensitively
+   * @param reason as sent, e.g. {@code spindown}, {@code timeout}, {@code failure}
    * @param deadlineMs absolute epoch milliseconds by which the process must have exited
    */
-  record Shutdown(String reason, long deadlineMs) implements NextEvent {
-
-    /** True for {@code timeout} and {@code failure}: a reset after a failed invoke, not a spin-down. */
-    public boolean isReset() {
-      return "timeout".equalsIgnoreCase(reason) || "failure".equalsIgnoreCase(reason);
-    }
-  }
+  record Shutdown(String reason, long deadlineMs) implements NextEvent {}
 }

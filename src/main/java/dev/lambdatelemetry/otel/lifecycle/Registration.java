@@ -12,8 +12,6 @@ import java.util.List;
  */
 public record Registration(
     String extensionId,
-    String functionName,
-    String functionVersion,
     String accountId,
     List<String> events,
     long registeredAtNanos) {

@@ -26,18 +26,20 @@ final class RuntimeApiHttp {
   private final int port;
 
   /**
-   * @param hostPort {@code host:port}, as in {@code AWS_LAMBDA_RUNTIME_API}
+   * @param hostPort {@code host:port}, as in {@link LambdaApi#ENV_RUNTIME_API}
    */
   RuntimeApiHttp(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
-      throw new IllegalArgumentException("AWS_LAMBDA_RUNTIME_API must be host:port, was " + hostPort);
+      throw new IllegalArgumentException(
+          LambdaApi.ENV_RUNTIME_API + " must be host:port, was " + hostPort);
     }
     this.host = hostPort.substring(0, colon);
     try {
       this.port = Integer.parseInt(hostPort.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("AWS_LAMBDA_RUNTIME_API must be host:port, was " + hostPort);
+      throw new IllegalArgumentException(
+          LambdaApi.ENV_RUNTIME_API + " must be host:port, was " + hostPort);
     }
   }
 

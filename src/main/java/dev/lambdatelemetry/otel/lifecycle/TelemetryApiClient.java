@@ -21,10 +21,6 @@ import java.util.Map;
  */
 public final class TelemetryApiClient {
 
-  static final String PATH = "/2022-07-01/telemetry";
-  static final String HEADER_IDENTIFIER = "Lambda-Extension-Identifier";
-  /** The host Lambda resolves inside the sandbox; the only one RAPID accepts in a destination. */
-  static final String SANDBOX_HOST = "sandbox.localdomain";
   static final String SCHEMA_DEFAULT = "2022-12-13";
   static final String SCHEMA_MANAGED_INSTANCES = "2025-01-29";
 
@@ -34,7 +30,7 @@ public final class TelemetryApiClient {
   private final RuntimeApiHttp http;
 
   /**
-   * @param runtimeApi {@code host:port} from {@code AWS_LAMBDA_RUNTIME_API}
+   * @param runtimeApi {@code host:port} from {@link LambdaApi#ENV_RUNTIME_API}
    */
   public TelemetryApiClient(String runtimeApi) {
     this.http = new RuntimeApiHttp(runtimeApi.trim());
@@ -62,7 +58,7 @@ public final class TelemetryApiClient {
     } else {
       destination.put("protocol", new JsonString("HTTP"));
       String path = l.path().startsWith("/") ? l.path() : "/" + l.path();
-      destination.put("URI", new JsonString("http://" + SANDBOX_HOST + ":" + l.port() + path));
+      destination.put("URI", new JsonString("http://" + LambdaApi.SANDBOX_HOST + ":" + l.port() + path));
     }
     body.put("destination", new JsonObject(destination));
     return new JsonObject(body);
@@ -72,9 +68,9 @@ public final class TelemetryApiClient {
   public SubscribeOutcome subscribe(String extensionId, JsonObject body) {
     try (RuntimeApiHttp.Call call = http.open()) {
       Map<String, String> headers = new LinkedHashMap<>();
-      headers.put(HEADER_IDENTIFIER, extensionId);
+      headers.put(LambdaApi.HEADER_IDENTIFIER, extensionId);
       Http1.Response r = call.exchange(
-          "PUT", PATH, headers, body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
+          "PUT", LambdaApi.TELEMETRY_PATH, headers, body.toString().getBytes(StandardCharsets.UTF_8), READ_TIMEOUT_MS);
       int status = r.status();
       String answer = new String(r.body(), StandardCharsets.UTF_8);
       if (status == 200) {

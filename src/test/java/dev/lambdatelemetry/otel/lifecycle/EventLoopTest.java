@@ -3,6 +3,9 @@ package dev.lambdatelemetry.otel.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.export.ExportPipeline.ShutdownRound;
+import dev.lambdatelemetry.otel.export.FlushPolicy;
+import dev.lambdatelemetry.otel.export.FlushResult;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
 import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
 import dev.lambdatelemetry.otel.simulator.platform.SimulatorMode;
@@ -19,114 +22,66 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The event loop against the simulated Extensions API over real HTTP: the order of the hooks, the
- * deadlines it hands them, and that it keeps calling next whatever the telemetry side does.
+ * The event loop against the simulated Extensions API over real HTTP and real time: the order in
+ * which the telemetry side is called, the deadlines it is handed, and that the loop keeps calling
+ * next whatever the telemetry side does. The decisions themselves are specified on a fake clock in
+ * {@link InvocationFlowTest} and {@link ShutdownSequenceTest}.
  */
 class EventLoopTest {
 
   private static final ExtensionConfig CONFIG = TestConfigs.extension(Map.of());
 
   @Test
-  void invokesThenShutdown_callTheHooksInOrder_andExit0() throws Exception {
-    Recording hooks = new Recording(() -> {});
-    List<String> calls = hooks.calls;
-    Outcome o = play(hooks, false);
+  void invokesThenShutdown_callTheTelemetrySideInOrder_andExit0() throws Exception {
+    Recording side = new Recording(() -> {});
+    Outcome o = play(side, TelemetryMode.NO_TELEMETRY);
     assertThat(o.exitCode).isZero();
     List<String> ids = o.result.invocations().stream()
         .map(SimulationResult.InvocationMeasurement::requestId).toList();
-    assertThat(calls).containsExactly(
-        "start " + ids.get(0), "finish " + ids.get(0),
-        "start " + ids.get(1), "finish " + ids.get(1),
-        "stop background", "export", "shutdown");
+    assertThat(side.calls).containsExactly(
+        "start " + ids.get(0), "flush", "start " + ids.get(1), "flush",
+        "stop background", "drain", "export", "drain", "shutdown");
     assertThat(o.result.violations()).isEmpty();
   }
 
   @Test
-  void hooksThatThrow_neverStopTheLoop() throws Exception {
-    TelemetryHooks broken = new TelemetryHooks() {
+  void aTelemetrySideThatThrows_neverStopsTheLoop() throws Exception {
+    Recording broken = new Recording(() -> {}) {
       @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
-        throw new IllegalStateException("converter bug");
-      }
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-        throw new OutOfMemoryErrorLike();
-      }
-
-      @Override
-      public void shutdownStarted(Instant stopBy) {
-        throw new IllegalStateException("background stop bug");
-      }
-
-      @Override
-      public void exportArrived(Instant deadline) {
-        throw new IllegalStateException("export bug");
-      }
-
-      @Override
-      public void exportAll(Instant deadline) {
-        throw new IllegalStateException("export bug");
-      }
-
-      @Override
-      public void shutdown(Instant deadline) {
-        throw new IllegalStateException("exporter close bug");
+      void record(String call, Runnable firstTime) {
+        super.record(call, firstTime);
+        if (!call.equals("drain")) { // a drain runs on the processing thread: it does not throw here
+          throw new IllegalStateException(call + " bug");
+        }
       }
     };
-    Outcome o = play(broken, false);
+    Outcome o = play(broken, TelemetryMode.NO_TELEMETRY);
     assertThat(o.exitCode).isZero();
     assertThat(o.result.invocations()).hasSize(2);
     assertThat(o.result.violations()).isEmpty();
   }
 
   @Test
-  void hooksThatThrowErrors_neverStopTheLoop() throws Exception {
+  void aTelemetrySideThatThrowsErrors_neverStopsTheLoop() throws Exception {
     // Errors, not exceptions: a heap exhausted by a burst, a deep structure, a class that fails to
     // link, an assertion. The loop must still reach next on time and exit cleanly at SHUTDOWN.
-    List<String> calls = new CopyOnWriteArrayList<>();
-    TelemetryHooks broken = new TelemetryHooks() {
+    List<Error> errors = List.of(new StackOverflowError("deep"), new OutOfMemoryError("Java heap"),
+        new NoClassDefFoundError("io/example/Missing"), new AssertionError("bug"));
+    Recording broken = new Recording(() -> {}) {
       @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
-        calls.add("start");
-        throw new StackOverflowError("deep");
-      }
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-        calls.add("finish");
-        throw new OutOfMemoryError("Java heap space");
-      }
-
-      @Override
-      public void shutdownStarted(Instant stopBy) {
-        calls.add("stop background");
-        throw new NoClassDefFoundError("io/example/Missing");
-      }
-
-      @Override
-      public void exportArrived(Instant deadline) {
-        throw new AssertionError("export");
-      }
-
-      @Override
-      public void exportAll(Instant deadline) {
-        calls.add("export");
-        throw new OutOfMemoryError("Java heap space");
-      }
-
-      @Override
-      public void shutdown(Instant deadline) {
-        calls.add("shutdown");
-        throw new AssertionError("close");
+      void record(String call, Runnable firstTime) {
+        super.record(call, firstTime);
+        if (!call.equals("drain")) { // a drain runs on the processing thread: it does not throw here
+          throw errors.get(calls.size() % errors.size());
+        }
       }
     };
-    Outcome o = play(broken, false);
+    Outcome o = play(broken, TelemetryMode.NO_TELEMETRY);
     assertThat(o.exitCode).isZero();
     assertThat(o.result.invocations()).hasSize(2);
     assertThat(o.result.violations()).isEmpty();
-    assertThat(calls).containsExactly(
-        "start", "finish", "start", "finish", "stop background", "export", "shutdown");
+    assertThat(broken.calls).filteredOn(c -> !c.equals("drain")).map(c -> c.split(" ")[0])
+        .containsExactly("start", "flush", "start", "flush", "stop", "export", "shutdown");
   }
 
   @Test
@@ -155,50 +110,33 @@ class EventLoopTest {
 
   @Test
   void runtimeDoneThatNeverComes_isWaitedForOnlyUntilTheInvocationDeadline() throws Exception {
-    List<Instant> finished = new CopyOnWriteArrayList<>();
-    TelemetryHooks hooks = new TelemetryHooks() {
-      @Override
-      public void invokeStarted(NextEvent.Invoke invoke, Instant now) {}
-
-      @Override
-      public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-        finished.add(Instant.now());
-        assertThat(Instant.now().toEpochMilli()).isLessThan(invoke.deadlineMs());
-      }
-
-      @Override
-      public void shutdownStarted(Instant stopBy) {}
-
-      @Override
-      public void exportArrived(Instant deadline) {}
-
-      @Override
-      public void exportAll(Instant deadline) {}
-
-      @Override
-      public void shutdown(Instant deadline) {}
-    };
-    Outcome o = play(hooks, true);
-    assertThat(finished).hasSize(2);
+    Recording side = new Recording(() -> {});
+    Outcome o = play(side, TelemetryMode.PLATFORM_EVENTS);
+    assertThat(side.calls).filteredOn(c -> c.startsWith("start")).hasSize(2);
+    assertThat(side.calls).noneMatch(c -> c.contains("past the invocation's"));
     assertThat(o.exitCode).isZero();
+    assertThat(o.result.violations()).isEmpty();
   }
 
   @Test
   void deliveriesThatComeWhileShutdownExports_areExportedByAnotherRound() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
     // the platform's late flush lands while the first round exports
-    Recording hooks = new Recording(barrier::arrived);
-    Outcome o = play(hooks, false, true, barrier);
+    Recording side = new Recording(barrier::arrived);
+    Outcome o = play(side, TelemetryMode.TELEMETRY_WITHOUT_PLATFORM_EVENTS, barrier);
     assertThat(o.exitCode).isZero();
-    assertThat(hooks.calls).endsWith("export", "export", "shutdown").containsOnlyOnce("shutdown");
+    assertThat(side.calls).endsWith("export", "drain", "export", "drain", "shutdown")
+        .containsOnlyOnce("shutdown");
   }
 
   @Test
   void noRequestToWaitFor_noDelivery_exportsOnceAsItStays_thenOnceForAll() throws Exception {
-    Recording hooks = new Recording(() -> {});
-    Outcome o = play(hooks, false, true, new InvocationBarrier());
+    Recording side = new Recording(() -> {});
+    Outcome o = play(side, TelemetryMode.TELEMETRY_WITHOUT_PLATFORM_EVENTS, new InvocationBarrier());
     assertThat(o.exitCode).isZero();
-    assertThat(hooks.calls).endsWith("stop background", "export arrived", "export", "shutdown")
+    assertThat(side.calls)
+        .endsWith("stop background", "catch up", "export arrived", "drain", "export", "drain",
+            "shutdown")
         .containsOnlyOnce("export arrived", "export");
   }
 
@@ -206,21 +144,24 @@ class EventLoopTest {
   void noRequestToWaitFor_deliveriesWhileStaying_areExportedAsTheyCome() throws Exception {
     InvocationBarrier barrier = new InvocationBarrier();
     // the platform's late flush lands while the first round of the stay exports
-    Recording hooks = new Recording(barrier::arrived, () -> {});
-    Outcome o = play(hooks, false, true, barrier);
+    Recording side = new Recording(barrier::arrived, () -> {});
+    Outcome o = play(side, TelemetryMode.TELEMETRY_WITHOUT_PLATFORM_EVENTS, barrier);
     assertThat(o.exitCode).isZero();
-    assertThat(hooks.calls)
-        .endsWith("stop background", "export arrived", "export arrived", "export", "shutdown");
+    assertThat(side.calls).endsWith("stop background", "catch up", "export arrived", "catch up",
+        "export arrived", "drain", "export", "drain", "shutdown");
   }
 
   /**
-   * Hooks that record each call in order; the runnables run inside the first call of {@code
-   * exportArrived} and of {@code exportAll}.
+   * A telemetry side that records each call in order; the runnables run inside the first SHUTDOWN
+   * round while deliveries come, and inside the first final round. Flushes at each invocation's
+   * end (the {@code end} strategy).
    */
-  private static final class Recording implements TelemetryHooks {
+  private static class Recording implements TelemetrySide {
     final List<String> calls = new CopyOnWriteArrayList<>();
+    private final FlushPolicy policy = new FlushPolicy(new FlushPolicy.End());
     private final Runnable duringFirstArrivedExport;
     private final Runnable duringFirstExport;
+    private volatile NextEvent.Invoke current;
 
     Recording(Runnable duringFirstExport) {
       this(() -> {}, duringFirstExport);
@@ -231,34 +172,7 @@ class EventLoopTest {
       this.duringFirstExport = duringFirstExport;
     }
 
-    @Override
-    public void invokeStarted(NextEvent.Invoke invoke, Instant now) {
-      calls.add("start " + invoke.requestId());
-    }
-
-    @Override
-    public void invokeFinished(NextEvent.Invoke invoke, Instant flushDeadline) {
-      calls.add(flushDeadline.toEpochMilli() <= invoke.deadlineMs()
-          ? "finish " + invoke.requestId()
-          : "finish " + invoke.requestId() + " with a flush deadline past the invocation's");
-    }
-
-    @Override
-    public void shutdownStarted(Instant stopBy) {
-      calls.add("stop background");
-    }
-
-    @Override
-    public void exportArrived(Instant deadline) {
-      record("export arrived", duringFirstArrivedExport);
-    }
-
-    @Override
-    public void exportAll(Instant deadline) {
-      record("export", duringFirstExport);
-    }
-
-    private void record(String call, Runnable firstTime) {
+    void record(String call, Runnable firstTime) {
       boolean first = !calls.contains(call);
       calls.add(call);
       if (first) {
@@ -267,24 +181,69 @@ class EventLoopTest {
     }
 
     @Override
-    public void shutdown(Instant deadline) {
-      calls.add("shutdown");
+    public FlushPolicy policy() {
+      return policy;
     }
-  }
 
-  /** A RuntimeException standing for any failure inside a hook. */
-  private static final class OutOfMemoryErrorLike extends RuntimeException {
-    private static final long serialVersionUID = 1L;
+    @Override
+    public void onInvoke(NextEvent.Invoke invoke) {
+      current = invoke;
+      record("start " + invoke.requestId(), () -> {});
+    }
+
+    @Override
+    public FlushResult flush(Instant deadline) {
+      NextEvent.Invoke invoke = current;
+      record(invoke != null && deadline.toEpochMilli() > invoke.deadlineMs()
+          ? "flush with a deadline past the invocation's" : "flush", () -> {});
+      return null;
+    }
+
+    @Override
+    public void stopBackground(Instant until) {
+      record("stop background", () -> {});
+    }
+
+    @Override
+    public boolean catchUp(Instant until) {
+      record("catch up", () -> {});
+      return true;
+    }
+
+    @Override
+    public boolean drain(Instant until) {
+      record("drain", () -> {});
+      return true;
+    }
+
+    @Override
+    public void flushAtShutdown(Instant deadline, ShutdownRound round) {
+      if (round == ShutdownRound.WHILE_DELIVERING) {
+        record("export arrived", duringFirstArrivedExport);
+      } else {
+        record("export", duringFirstExport);
+      }
+    }
+
+    @Override
+    public void shutdown(Instant deadline) {
+      record("shutdown", () -> {});
+    }
+
+    @Override
+    public String statsLine() {
+      return "recorded " + calls.size();
+    }
   }
 
   private record Outcome(SimulationResult result, int exitCode) {}
 
-  private static Outcome play(TelemetryHooks hooks, boolean awaitRuntimeDone) throws Exception {
-    return play(hooks, awaitRuntimeDone, false, new InvocationBarrier());
+  private static Outcome play(TelemetrySide side, TelemetryMode mode) throws Exception {
+    return play(side, mode, new InvocationBarrier());
   }
 
-  private static Outcome play(TelemetryHooks hooks, boolean awaitRuntimeDone, boolean telemetryExpected,
-      InvocationBarrier barrier) throws Exception {
+  private static Outcome play(TelemetrySide side, TelemetryMode mode, InvocationBarrier barrier)
+      throws Exception {
     try (LambdaSimulator simulator =
         LambdaSimulator.start(SimulatorOptions.defaults(SimulatorMode.LOCAL_202))) {
       CompletableFuture<SimulationResult> run = CompletableFuture.supplyAsync(() -> {
@@ -297,8 +256,15 @@ class EventLoopTest {
       ExtensionsApiClient api = new ExtensionsApiClient(simulator.runtimeApi());
       api.register("lambda-telemetry-otel", List.of("INVOKE", "SHUTDOWN"));
       CompletableFuture<Integer> exit = new CompletableFuture<>();
-      new EventLoop(api, barrier, hooks, CONFIG.invoke(), CONFIG.shutdown(),
-          awaitRuntimeDone, telemetryExpected, exit::complete).start();
+      LifecycleClock clock = LifecycleClock.SYSTEM;
+      Ready<TelemetrySide> ready = Ready.of(side, clock);
+      FailOpen guard = new FailOpen();
+      new EventLoop(api,
+          new InvocationFlow(ready, Barrier.over(barrier), InvocationFlow.Settings.from(CONFIG),
+              mode, guard, clock),
+          new ShutdownSequence(ready, Barrier.over(barrier), ShutdownSequence.Settings.from(CONFIG),
+              mode, guard, clock),
+          exit::complete).start();
       int code = exit.get(30, TimeUnit.SECONDS);
       return new Outcome(run.get(30, TimeUnit.SECONDS), code);
     }

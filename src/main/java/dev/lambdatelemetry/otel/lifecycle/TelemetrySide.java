@@ -1,0 +1,50 @@
+package dev.lambdatelemetry.otel.lifecycle;
+
+import dev.lambdatelemetry.otel.export.ExportPipeline.ShutdownRound;
+import dev.lambdatelemetry.otel.export.FlushPolicy;
+import dev.lambdatelemetry.otel.export.FlushResult;
+import java.time.Instant;
+
+/**
+ * What {@link InvocationFlow} and {@link ShutdownSequence} need of the telemetry side (the converter,
+ * the processing thread, the export pipeline) once it is built: nothing else of it. Every method
+ * returns by the deadline it is given and does not throw; the callers guard against it anyway (fail
+ * open). Called from the event loop's thread only.
+ */
+interface TelemetrySide {
+
+  /** When to flush; owned by the event loop's thread. */
+  FlushPolicy policy();
+
+  /** Tells the converter about an INVOKE event (its ARN, its deadline). */
+  void onInvoke(NextEvent.Invoke invoke);
+
+  /** Exports what is pending, before {@code deadline}. */
+  FlushResult flush(Instant deadline);
+
+  /** Stops background export (Managed Instances); a request in flight may run until {@code until}. */
+  void stopBackground(Instant until);
+
+  /**
+   * Has the processing thread convert everything received so far, and waits for it until {@code
+   * until}.
+   *
+   * @return false when it had not caught up by then
+   */
+  boolean catchUp(Instant until);
+
+  /**
+   * As {@link #catchUp}, then releases the spans still waiting for a report: behind every batch
+   * already received, so that the last {@code platform.report} is converted before they go.
+   */
+  boolean drain(Instant until);
+
+  /** A SHUTDOWN export round, before {@code deadline}. */
+  void flushAtShutdown(Instant deadline, ShutdownRound round);
+
+  /** Exports what is left and closes the exporters, before {@code deadline}. */
+  void shutdown(Instant deadline);
+
+  /** Counters and queue state, for a debug line. */
+  String statsLine();
+}
