@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
+import dev.lambdatelemetry.otel.translate.LambdaAttributes;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -10,22 +11,24 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Builds the one {@link Resource} of this execution environment, shared by every signal (see
- * conversion-model.md, "Resource"): the SDK's {@code telemetry.sdk.*}, then the Lambda attributes from
+ * Builds the one {@link Resource} of this execution environment, shared by every signal:
+ * the SDK's {@code telemetry.sdk.*}, then the Lambda attributes from
  * the environment, then {@code OTEL_RESOURCE_ATTRIBUTES} (user values win), then {@code OTEL_SERVICE_NAME}.
  */
 public final class ResourceFactory {
 
-  static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
-  static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
-  static final AttributeKey<String> CLOUD_PROVIDER = AttributeKey.stringKey("cloud.provider");
-  static final AttributeKey<String> CLOUD_PLATFORM = AttributeKey.stringKey("cloud.platform");
-  static final AttributeKey<String> CLOUD_REGION = AttributeKey.stringKey("cloud.region");
-  static final AttributeKey<String> CLOUD_ACCOUNT_ID = AttributeKey.stringKey("cloud.account.id");
-  static final AttributeKey<String> FAAS_NAME = AttributeKey.stringKey("faas.name");
-  static final AttributeKey<String> FAAS_VERSION = AttributeKey.stringKey("faas.version");
-  static final AttributeKey<String> FAAS_INSTANCE = AttributeKey.stringKey("faas.instance");
-  static final AttributeKey<Long> FAAS_MAX_MEMORY = AttributeKey.longKey("faas.max_memory");
+  // The keys are spelled once, in LambdaAttributes; the names here keep the tests' reading short.
+
+  static final AttributeKey<String> SERVICE_NAME = LambdaAttributes.SERVICE_NAME;
+  static final AttributeKey<String> SERVICE_INSTANCE_ID = LambdaAttributes.SERVICE_INSTANCE_ID;
+  static final AttributeKey<String> CLOUD_PROVIDER = LambdaAttributes.CLOUD_PROVIDER;
+  static final AttributeKey<String> CLOUD_PLATFORM = LambdaAttributes.CLOUD_PLATFORM;
+  static final AttributeKey<String> CLOUD_REGION = LambdaAttributes.CLOUD_REGION;
+  static final AttributeKey<String> CLOUD_ACCOUNT_ID = LambdaAttributes.CLOUD_ACCOUNT_ID;
+  static final AttributeKey<String> FAAS_NAME = LambdaAttributes.FAAS_NAME;
+  static final AttributeKey<String> FAAS_VERSION = LambdaAttributes.FAAS_VERSION;
+  static final AttributeKey<String> FAAS_INSTANCE = LambdaAttributes.FAAS_INSTANCE;
+  static final AttributeKey<Long> FAAS_MAX_MEMORY = LambdaAttributes.FAAS_MAX_MEMORY;
 
   /** Lambda's "MB" is MiB. */
   private static final long BYTES_PER_MIB = 1_048_576L;

@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
+import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.List;
 public final class Main {
 
   /** Our name unless configured; it must equal the launcher's file name in /opt/extensions. */
-  static final String DEFAULT_EXTENSION_NAME = "lambda-telemetry-otel";
+  // A compile-time constant: inlined, so naming it loads no config class before Quarkus boots.
+  static final String DEFAULT_EXTENSION_NAME = ExtensionConfig.DEFAULT_EXTENSION_NAME;
   static final String NAME_PROPERTY = "lambda-telemetry.extension-name";
   static final String NAME_ENV = "LAMBDA_TELEMETRY_EXTENSION_NAME";
   /** Set by the layer's launcher when it registered before starting the JVM (see register.bash). */

@@ -222,7 +222,7 @@ final class InvocationPlayer {
     };
   }
 
-  /** Handled errors are normalised to Runtime.Unknown by RAPID (contract §5.14). */
+  /** Handled errors are normalised to Runtime.Unknown by RAPID. */
   private String errorType(InvocationSpec spec) {
     return switch (spec.outcome()) {
       case SUCCESS -> null;

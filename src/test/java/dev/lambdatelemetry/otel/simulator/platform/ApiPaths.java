@@ -1,6 +1,6 @@
 package dev.lambdatelemetry.otel.simulator.platform;
 
-/** The request paths of the Runtime API the simulated platform serves (contract §2, §3). */
+/** The request paths of the Runtime API the simulated platform serves. */
 public final class ApiPaths {
 
   static final String EXTENSION_BASE = "/2020-01-01/extension";

@@ -67,7 +67,7 @@ public final class ExtensionRegistry {
     return true;
   }
 
-  /** RAPID's identifier checks: missing, not a UUID, unknown (contract §2.2). */
+  /** RAPID's identifier checks: missing, not a UUID, unknown. */
   Lookup lookup(Optional<String> identifier) {
     if (identifier.isEmpty() || identifier.get().isBlank()) {
       return new Rejected("Extension.MissingExtensionIdentifier", "Missing Lambda-Extension-Identifier header");

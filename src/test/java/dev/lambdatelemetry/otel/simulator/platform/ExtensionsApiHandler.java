@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * The Extensions API ({@code /2020-01-01/extension/...}) with RAPID's validation and answers (contract §2):
+ * The Extensions API ({@code /2020-01-01/extension/...}) with RAPID's validation and answers:
  * register, the long-polling {@code event/next}, {@code init/error} and {@code exit/error}.
  */
 final class ExtensionsApiHandler implements HttpHandler {
@@ -158,7 +158,7 @@ final class ExtensionsApiHandler implements HttpHandler {
       received.answer(recorder, 200, Exchanges.JSON, delivery.body(), Map.of(EVENT_ID_HEADER, delivery.eventId()));
     } else {
       extension.markShutdownDelivered();
-      // RAPID writes SHUTDOWN without a Content-Type: Go sniffs text/plain (contract §2.2, §10.2).
+      // RAPID writes SHUTDOWN without a Content-Type: Go sniffs text/plain.
       received.answer(recorder, 200, Exchanges.SNIFFED_TEXT, delivery.body(), Map.of());
     }
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Builds Telemetry API events shaped like the platform's (contract §5, §8): envelope {@code time,type,record},
+ * Builds Telemetry API events shaped like the platform's: envelope {@code time,type,record},
  * initStart with instanceId = log stream and instanceMaxMemory in bytes, Node text and JSON function logs,
  * runtimeDone with three spans, report with extensionOverhead, LMI reports with response spans.
  */

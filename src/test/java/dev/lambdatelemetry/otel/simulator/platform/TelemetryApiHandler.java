@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The Telemetry API subscribe ({@code PUT /2022-07-01/telemetry}) with the platform's validation and answers
- * (contract §3.1, §3.2): {@code "OK"} as text/plain, 400 ValidationError, 403 after Init, 500 on a second
+ *: {@code "OK"} as text/plain, 400 ValidationError, 403 after Init, 500 on a second
  * subscription, and 202 Telemetry.NotSupported in local mode.
  */
 final class TelemetryApiHandler implements HttpHandler {

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The platform's telemetry stream: every generated event goes to each subscriber whose types match, in
  * generation order. While subscriptions are open (Init), events are also kept and replayed to each new
- * subscriber, which is why the first batch usually starts with {@code platform.initStart} (contract §3.2).
+ * subscriber, which is why the first batch usually starts with {@code platform.initStart}.
  */
 public final class TelemetryBus implements AutoCloseable {
 

@@ -70,7 +70,7 @@ public final class ExtensionProcess implements SandboxProcess, AutoCloseable {
     return new ExtensionProcess(builder.start(), started, echo, simulator::extensionOutput);
   }
 
-  /** The variables Lambda gives an external extension (contract §1). */
+  /** The variables Lambda gives an external extension. */
   public static Map<String, String> lambdaEnvironment(LambdaSimulator simulator) {
     SimulatorOptions options = simulator.options();
     Map<String, String> env = new HashMap<>();

@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A scripted life of one execution environment: a cold start, invocations, then SHUTDOWN.
  *
- * <p>A timed-out invocation resets the environment (contract §2.4): the platform then sends SHUTDOWN with
+ * <p>A timed-out invocation resets the environment: the platform then sends SHUTDOWN with
  * reason {@code timeout}, and would re-initialise on the next invoke. The simulator does not restart the
  * extension process, so a timeout must be the <em>last</em> invocation and the final SHUTDOWN reason becomes
  * {@code timeout}. {@link #defaultScenario(int)} ends that way; use {@link Builder#shutdownReason} for
