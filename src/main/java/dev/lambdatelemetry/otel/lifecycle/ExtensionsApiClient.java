@@ -17,9 +17,8 @@ import java.util.Map;
  *
  * <p>{@link #register} runs before Quarkus boots, as the very first thing the process does, because
  * Lambda starts the function's runtime only once every extension has registered: it goes over
- * {@link RuntimeApiHttp}, which loads next to nothing. Its answer is read with {@link JsonReader}
- * (the parser the telemetry batches need anyway) once the platform has it, i.e. after the point that
- * holds the runtime back. Every call has explicit connect and
+ * {@link RuntimeApiHttp}, which loads next to nothing. Its answer's body is kept as text and read
+ * later, off the start-up path ({@link Registration#accountId()}). Every call has explicit connect and
  * read timeouts except {@link #next()}, a long poll during which the whole environment may be frozen
  * for hours. See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-extensions-api.html
  */
@@ -69,7 +68,7 @@ public final class ExtensionsApiClient {
     List<String> registered = events == null || events.isBlank()
         ? List.of(LambdaApi.EVENT_INVOKE, LambdaApi.EVENT_SHUTDOWN)
         : List.of(events.trim().split("\\s*,\\s*"));
-    return registration(this.extensionId, JsonReader.parseOrNull(body), registered);
+    return registration(this.extensionId, body, registered);
   }
 
   /** Blocks until the next event. No read timeout: the environment may be frozen inside this call. */
@@ -174,20 +173,12 @@ public final class ExtensionsApiClient {
           "register answered 200 without " + LambdaApi.HEADER_IDENTIFIER, 200, null, null);
     }
     extensionId = id;
-    return registration(id, JsonReader.parseOrNull(a.body), List.copyOf(events));
+    return registration(id, new String(a.body, StandardCharsets.UTF_8), List.copyOf(events));
   }
 
-  /**
-   * The registration, with the account id the answer's body carries when the feature was granted; a
-   * body that is not a JSON object (a minimal emulator) leaves it null rather than failing a
-   * registration the platform granted.
-   */
-  private static Registration registration(String id, JsonValue body, List<String> events) {
-    return new Registration(
-        id,
-        stringOf(body, "accountId"),
-        events,
-        System.nanoTime());
+  /** The registration; its body is read later, off the start-up path ({@link Registration}). */
+  private static Registration registration(String id, String answer, List<String> events) {
+    return new Registration(id, answer, events, System.nanoTime());
   }
 
   private void postError(String path, String what, String errorType, String message) {
