@@ -183,6 +183,12 @@ class ExportPipelineGrpcTest extends ExportPipelineSuite {
     }
 
     @Override
+    public void awaitCutCallEnded() {
+      PollingWait.await(WAIT, () -> receiver.cancelledCount() >= 1,
+          () -> "the receiver should see the cut call cancelled");
+    }
+
+    @Override
     public int requestCount() {
       return receiver.requestCount();
     }

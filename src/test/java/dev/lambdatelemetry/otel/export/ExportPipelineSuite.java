@@ -64,6 +64,13 @@ abstract class ExportPipelineSuite {
     /** Takes requests and never answers. */
     void hang();
 
+    /**
+     * Waits until the collector has seen the call cut at a flush's deadline end (gRPC: the stream's
+     * cancel reached it), so that the next case starts from a quiet collector; nothing to wait for
+     * over HTTP, where the cut closes the connection.
+     */
+    default void awaitCutCallEnded() {}
+
     /** Takes requests and answers after {@code delay}. */
     void slow(Duration delay);
 
@@ -171,6 +178,7 @@ abstract class ExportPipelineSuite {
     assertThat(Duration.between(deadline, Instant.now())).as("returned about the deadline")
         .isLessThan(Duration.ofSeconds(2));
     assertThat(pipeline.count(Signal.TRACES, Outcome.ABANDONED)).isEqualTo(1);
+    collector.awaitCutCallEnded();
 
     collector.up();
     SpanData later = span();
