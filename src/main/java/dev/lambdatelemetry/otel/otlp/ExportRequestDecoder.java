@@ -43,10 +43,11 @@ final class ExportRequestDecoder {
       if (in.wireType() != WireReader.LEN) {
         throw new MalformedMessageException("field 1 of the request is not a message");
       }
-      in.readLengthDelimited();
+      int outer = in.enter();
       int start = in.fieldStart();
       int end = in.fieldEnd();
-      check(new WireReader(buf, start, end - start), element, 1, items);
+      check(in, element, 1, items);
+      in.leave(outer);
       resources.add(Arrays.copyOfRange(buf, start, end));
       bytes += end - start;
     }
@@ -70,8 +71,9 @@ final class ExportRequestDecoder {
       int wt = in.wireType();
       if (wt == f.kind().wireType) {
         if (f.kind() == Kind.MESSAGE) {
-          in.readLengthDelimited();
-          check(new WireReader(in.buffer(), in.fieldStart(), in.fieldLength()), f.type(), depth + 1, items);
+          int outer = in.enter();
+          check(in, f.type(), depth + 1, items);
+          in.leave(outer);
         } else if (f.kind() == Kind.STRING) {
           in.readLengthDelimited();
           if (!Utf8.isValid(in.buffer(), in.fieldStart(), in.fieldEnd())) {
@@ -81,8 +83,9 @@ final class ExportRequestDecoder {
           in.skip();
         }
       } else if (wt == WireReader.LEN && f.repeated() && f.kind().packable()) {
-        in.readLengthDelimited();
-        checkPacked(new WireReader(in.buffer(), in.fieldStart(), in.fieldLength()), f);
+        int outer = in.enter();
+        checkPacked(in, f);
+        in.leave(outer);
       } else {
         throw new MalformedMessageException(
             "field " + type + "." + f.name() + " has wire type " + wt);
