@@ -159,10 +159,10 @@ final class OtlpSchema {
     ANY_VALUE.add(1, "string_value", Kind.STRING).add(2, "bool_value", Kind.BOOL)
         .add(3, "int_value", Kind.INT64).add(4, "double_value", Kind.DOUBLE)
         .message(5, "array_value", ARRAY_VALUE).message(6, "kvlist_value", KEY_VALUE_LIST)
-        .add(7, "bytes_value", Kind.BYTES);
+        .add(7, "bytes_value", Kind.BYTES).add(8, "string_value_strindex", Kind.INT32);
     ARRAY_VALUE.messages(1, "values", ANY_VALUE);
     KEY_VALUE_LIST.messages(1, "values", KEY_VALUE);
-    KEY_VALUE.add(1, "key", Kind.STRING).message(2, "value", ANY_VALUE);
+    KEY_VALUE.add(1, "key", Kind.STRING).message(2, "value", ANY_VALUE).add(3, "key_strindex", Kind.INT32);
     SCOPE.add(1, "name", Kind.STRING).add(2, "version", Kind.STRING)
         .messages(3, "attributes", KEY_VALUE).add(4, "dropped_attributes_count", Kind.UINT32);
     ENTITY_REF.add(1, "schema_url", Kind.STRING).add(2, "type", Kind.STRING)
