@@ -1,0 +1,28 @@
+package dev.lambdatelemetry.otel.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Bounded memory with the launcher's heap: {@link OtlpMemoryProbe} in a child JVM at -Xmx24m. */
+class OtlpMemoryTest {
+
+  @Test
+  void fiftyMegabyteBodiesAndAGzipBombAreRefusedWithinA24MiBHeap() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k",
+        "-Xms4m", "-Xmx24m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+        OtlpMemoryProbe.class.getName()))
+        .redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    String output = new String(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("MEMORY PROBE OK").contains("too large: 3");
+  }
+}
