@@ -66,6 +66,10 @@ public final class ConfigValidator {
       p.add(PREFIX + "subscription.types must be a non-empty subset of platform,function,extension,"
           + " was " + String.join(",", types));
     }
+    if (c.functionLogs() == ExtensionConfig.FunctionLogs.OTLP && List.of("function").equals(types)) {
+      p.add(PREFIX + "function-logs=otlp leaves nothing of " + PREFIX + "subscription.types=function"
+          + " to subscribe to; add platform or extension, or choose function-logs=both");
+    }
     c.subscription().schemaVersion().ifPresent(v -> {
       if (!SCHEMAS.contains(v)) {
         p.add(PREFIX + "subscription.schema-version must be one of " + SCHEMAS + ", was " + v);
