@@ -71,6 +71,12 @@ public record OtelSettings(
     return warnings;
   }
 
+  /** Logs each warning once (WARN); called once, at start-up. */
+  public OtelSettings logWarnings() {
+    warnings.forEach(LOG::warn);
+    return this;
+  }
+
   /** Checks and resolves every signal; silent: what it ignored is in {@link #warnings()}. */
   public static OtelSettings from(OtelConfig config) {
     return from(config, OwnDestination.NONE);

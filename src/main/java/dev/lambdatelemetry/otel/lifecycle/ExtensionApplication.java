@@ -49,13 +49,13 @@ public class ExtensionApplication implements QuarkusApplication {
     Registration registration = registered.registration();
     boolean managed = !registration.receivesInvokes();
     List<String> problems = ConfigValidator.problems(config, managed);
+    // The OTEL_* values never fail init: what is ignored of them is logged once, here.
+    OtelSettings otelSettings =
+        OtelSettings.from(otel, OtelSettings.OwnDestination.of(config.otlp())).logWarnings();
     if (!problems.isEmpty()) {
       bootstrap.initFailed("ConfigInvalid", String.join("; ", problems));
       return 1;
     }
-    // The OTEL_* values never fail init: what is ignored of them is logged once, here.
-    OtelSettings otelSettings = OtelSettings.from(otel, OtelSettings.OwnDestination.of(config.otlp()));
-    otelSettings.warnings().forEach(LOG::warn);
     LifecycleClock clock = LifecycleClock.SYSTEM;
     // Bound beside the subscription: the function's runtime is starting, and its SDK may export
     // during its own init, so the endpoint must listen before our first next.
