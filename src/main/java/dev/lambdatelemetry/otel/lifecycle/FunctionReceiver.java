@@ -125,7 +125,7 @@ final class FunctionReceiver {
 
   /** What serves, for self-telemetry. */
   State state() {
-    OtlpEndpoint e = endpoint();
+    OtlpEndpoint e = started.isDone() ? endpointIfStarted() : endpoint();
     if (e == null) {
       return notStarted;
     }
@@ -146,6 +146,11 @@ final class FunctionReceiver {
       Thread.currentThread().interrupt();
       return null;
     }
+  }
+
+  /** The endpoint if its start has ended, without waiting; null otherwise or when it does not serve. */
+  OtlpEndpoint endpointIfStarted() {
+    return started.getNow(null);
   }
 
   /** Whether a request of the function is being received right now. */

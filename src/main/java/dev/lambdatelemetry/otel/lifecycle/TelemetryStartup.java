@@ -54,6 +54,7 @@ final class TelemetryStartup {
   /** Set once built; read by the metrics export, which may run on another thread before. */
   private volatile TelemetryConverter converter;
   private volatile ListenerMetrics listenerMetrics;
+  private final ReceiverMetrics receiverMetrics;
 
   /**
    * @param env the process environment: the resource's attributes, the initialisation type
@@ -77,6 +78,7 @@ final class TelemetryStartup {
       TelemetryReceiver receiver, InvocationBarrier barrier, LifecycleClock clock) {
     this.otelSettings = otelSettings;
     this.functionReceiver = functionReceiver;
+    this.receiverMetrics = new ReceiverMetrics(functionReceiver, epochNanosOf(clock));
     this.config = config;
     this.otel = otel;
     this.env = env;
@@ -152,10 +154,15 @@ final class TelemetryStartup {
     }
     List<MetricData> all = new ArrayList<>(conversion);
     all.addAll(l.collect(c.resource(), epochNanos()));
+    all.addAll(receiverMetrics.collect(c.resource(), epochNanos()));
     return all;
   }
 
   private long epochNanos() {
+    return epochNanosOf(clock);
+  }
+
+  private static long epochNanosOf(LifecycleClock clock) {
     return TimeUnit.MILLISECONDS.toNanos(clock.now().toEpochMilli());
   }
 }
