@@ -8,7 +8,6 @@ import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
 import dev.lambdatelemetry.otel.export.ExportCounters.Source;
 import dev.lambdatelemetry.otel.otlp.BatchEditor;
-import dev.lambdatelemetry.otel.otlp.OtlpSettings;
 import dev.lambdatelemetry.otel.otlp.OtlpSink;
 import dev.lambdatelemetry.otel.translate.SignalSink;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
@@ -22,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -214,13 +212,7 @@ public final class ExportPipeline implements SignalSink {
         new PendingQueue<>(export.queue().maxLogs(), maxBytes, SizeEstimates::log),
         logExporter == null ? null : logExporter::export, counters, retrier, hold,
         export.maxBatchItems());
-    // The function's queues: the endpoint's default byte bound until the lead's wiring names one
-    // (functionSink(long)); in items, the platform's bound of the same kind (data points as logs).
-    this.function = new FunctionSignals(exporters.function(),
-        new FunctionQueues(Map.of(Signal.TRACES, export.queue().maxSpans(),
-            Signal.LOGS, export.queue().maxLogs(), Signal.METRICS, export.queue().maxLogs()),
-            OtlpSettings.DEFAULT_QUEUE_MAX_BYTES),
-        counters, retrier, hold, export.maxBatchItems());
+    this.function = FunctionSignals.create(exporters.function(), export, counters, retrier, hold);
     this.gate = new FlushGate(clock, inFlight);
     this.metricsExport = new MetricsExport(metricExporter, metrics, resource, counters, retrier, hold,
         clock, otel.metricExportInterval());
@@ -255,12 +247,10 @@ public final class ExportPipeline implements SignalSink {
   }
 
   /**
-   * Where the local OTLP endpoint hands the function's requests ({@code OtlpEndpoint.start}): queued
-   * per signal, refused when full (the endpoint answers {@code partial_success}) or after {@link
-   * #shutdown}, and exported in the flushes, with the platform's data, to the same destination. The
-   * same sink at every call.
+   * The sink for the local OTLP endpoint (the same at every call): the function's data is exported in
+   * the flushes, to where the platform's goes; refused when full or after {@link #shutdown}.
    *
-   * @param maxBytes the most bytes it holds, all signals together ({@code OtlpSettings.queueMaxBytes})
+   * @param maxBytes the most it holds, all signals together ({@code OtlpSettings.queueMaxBytes()})
    */
   public OtlpSink functionSink(long maxBytes) {
     function.limitBytes(maxBytes);

@@ -1,9 +1,11 @@
 package dev.lambdatelemetry.otel.export;
 
+import dev.lambdatelemetry.otel.config.ExportConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
 import dev.lambdatelemetry.otel.export.ExportCounters.Source;
 import dev.lambdatelemetry.otel.otlp.BatchEditor;
+import dev.lambdatelemetry.otel.otlp.OtlpSettings;
 import dev.lambdatelemetry.otel.otlp.OtlpSink;
 import dev.lambdatelemetry.otel.otlp.ReceivedBatch;
 import java.util.ArrayList;
@@ -64,6 +66,19 @@ final class FunctionSignals implements OtlpSink {
     this.retrier = retrier;
     this.hold = hold;
     this.maxBatchItems = maxBatchItems;
+  }
+
+  /**
+   * The function's side of a pipeline: its queues bounded in items like the platform's queue of the
+   * same kind ({@code export.queue.max-spans}, {@code max-logs}, the latter for data points too) and
+   * in bytes by the endpoint's default queue bound until {@link #limitBytes} names another.
+   */
+  static FunctionSignals create(Map<Signal, FunctionSender> senders, ExportConfig export,
+      ExportCounters counters, RequestRetrier retrier, RetryAfterHold hold) {
+    FunctionQueues queues = new FunctionQueues(Map.of(Signal.TRACES, export.queue().maxSpans(),
+        Signal.LOGS, export.queue().maxLogs(), Signal.METRICS, export.queue().maxLogs()),
+        OtlpSettings.DEFAULT_QUEUE_MAX_BYTES);
+    return new FunctionSignals(senders, queues, counters, retrier, hold, export.maxBatchItems());
   }
 
   /**

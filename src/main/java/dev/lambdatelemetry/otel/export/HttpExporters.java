@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * OTLP/HTTP (http/protobuf) exporters: OTel's HTTP exporters over our {@link SocketHttpSender}, handed
  * in through a {@link ComponentLoader}, so no ServiceLoader scan picks a sender and nothing is loaded
  * reflectively. Its own class, as {@link GrpcExporters} is, so that only the protocols in use are
- * loaded.
+ * loaded. Each signal's sender is also handed out as a {@link FunctionSender}: the function's data of
+ * the signal goes through it, on its connections.
  */
 final class HttpExporters implements ExporterFactory.OtlpProtocol {
 
