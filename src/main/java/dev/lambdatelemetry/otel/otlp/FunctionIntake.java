@@ -103,7 +103,13 @@ public final class FunctionIntake implements OtlpSink {
       if (options.enrichResource() && !resources.isEmpty()) {
         resources = enrich(resources);
       }
-    } catch (RuntimeException | MalformedMessageException e) {
+    } catch (MalformedMessageException e) {
+      // The endpoint checked every element: cannot happen. Passed on as it came rather than lost.
+      LOG.debugf("passed on unchanged: %s", e.getMessage());
+      resources = batch.resources();
+      removed = 0;
+      candidates = List.of();
+    } catch (RuntimeException e) {
       // A bug here must not cost the function its telemetry: pass the request on as it came.
       warnOnce(e);
       resources = batch.resources();
@@ -149,10 +155,10 @@ public final class FunctionIntake implements OtlpSink {
     return out == null ? resources : out;
   }
 
-  private void warnOnce(Exception e) {
+  private void warnOnce(RuntimeException e) {
     if (!warned) {
       warned = true;
-      LOG.warnf(e, "the function's telemetry is passed on without de-duplication or enrichment: %s", e);
+      LOG.warn("the function's telemetry is passed on without de-duplication or enrichment", e);
     } else {
       LOG.debugf("passed on unchanged: %s", e);
     }
