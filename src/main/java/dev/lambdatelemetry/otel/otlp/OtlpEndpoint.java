@@ -52,7 +52,15 @@ public final class OtlpEndpoint implements AutoCloseable {
    * Must not be called on a Vert.x thread (it waits for the binds). A disabled endpoint binds nothing.
    */
   public static OtlpEndpoint start(OtlpSettings settings, OtlpSink sink, Vertx vertx, Clock clock) {
-    ReceiverCounters counters = new ReceiverCounters();
+    return start(settings, sink, vertx, clock, new ReceiverCounters());
+  }
+
+  /**
+   * As {@link #start(OtlpSettings, OtlpSink, Vertx, Clock)}, counting into {@code counters}: the ones
+   * a {@link FunctionIntake} in front of the sink also counts its discards into.
+   */
+  public static OtlpEndpoint start(OtlpSettings settings, OtlpSink sink, Vertx vertx, Clock clock,
+      ReceiverCounters counters) {
     if (!settings.enabled()) {
       return new OtlpEndpoint(counters, null, null, null);
     }
