@@ -82,6 +82,7 @@ public final class TelemetryConverter {
   private final EnvironmentResource resource;
   private final InvocationStore invocations = new InvocationStore();
   private final PhaseTracker phases;
+  private final TraceJoiner joiner;
   private final AtomicLong evicted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong failedOperations = new AtomicLong();
@@ -105,6 +106,18 @@ public final class TelemetryConverter {
    */
   public TelemetryConverter(
       Resource baseResource, SignalSink sink, ConverterOptions options, LogRecordFactory logs, IdSource ids) {
+    this(baseResource, sink, options, logs, ids, FunctionTraces.NONE);
+  }
+
+  /**
+   * A converter that joins its invocation spans with the function's own spans ({@link
+   * ConverterOptions#join()}; see {@link #settleJoin}).
+   *
+   * @param functionTraces the function's spans received on the local OTLP endpoint, or {@link
+   *     FunctionTraces#NONE} when the endpoint is off: then nothing is joined, whatever the mode
+   */
+  public TelemetryConverter(Resource baseResource, SignalSink sink, ConverterOptions options,
+      LogRecordFactory logs, IdSource ids, FunctionTraces functionTraces) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.options = Objects.requireNonNull(options, "options");
     this.logs = Objects.requireNonNull(logs, "logs");
@@ -112,7 +125,8 @@ public final class TelemetryConverter {
     this.resource = new EnvironmentResource(Objects.requireNonNull(baseResource, "baseResource"),
         options.userServiceInstanceId());
     this.spans = new SpanTranslator(scope, ids);
-    this.phases = new PhaseTracker(this);
+    this.joiner = new TraceJoiner(functionTraces, options.join());
+    this.phases = new PhaseTracker(this, joiner);
     this.managedInstances = INIT_TYPE_MANAGED_INSTANCES.equals(options.environmentInitType());
   }
 
@@ -143,6 +157,37 @@ public final class TelemetryConverter {
     } catch (RuntimeException e) {
       failedOperations.incrementAndGet();
       LOG.debugf(e, "[convert] could not apply INVOKE %s", requestId);
+    }
+  }
+
+  /**
+   * The end-of-invocation flush of {@code requestId} is about to begin: decides now whether the
+   * function's entry span of that invocation joins its platform span, since the flush may export the
+   * entry span. Call it once the invocation's {@code platform.runtimeDone} was processed (or the wait
+   * for it ended) and the grace for the function's late data has passed, immediately before the
+   * flush; and at the same point when the flush policy does not flush then. Any thread (synchronized
+   * with conversion; it waits for at most the event being converted).
+   *
+   * <p>An entry span not received by then is not waited for: the function's spans go as they came,
+   * and the join is tried once more when the platform span is emitted (at the invocation's report),
+   * in case the entry span came later and is still unexported. An init or restore span held for this
+   * decision is released now, joined when the invocation was. Unknown request ids are ignored. Never
+   * throws: a failure is counted in {@link #failedOperations()}.
+   */
+  public synchronized void settleJoin(String requestId) {
+    try {
+      if (!joiner.active()) {
+        return;
+      }
+      InvocationState state = invocations.find(requestId);
+      if (state == null || state.emitted) {
+        return;
+      }
+      joiner.attempt(state);
+      phases.onInvocationJoinSettled(state);
+    } catch (RuntimeException e) {
+      failedOperations.incrementAndGet();
+      LOG.debugf(e, "[convert] could not join %s", requestId);
     }
   }
 
@@ -187,6 +232,19 @@ public final class TelemetryConverter {
    */
   public long failedOperations() {
     return failedOperations.get();
+  }
+
+  /** Invocations whose platform span was joined (or linked) with the function's entry span. */
+  public long joinedInvocations() {
+    return joiner.joinedInvocations();
+  }
+
+  /**
+   * Invocations emitted unjoined while a join was on: the function sent no entry span in time (or
+   * none at all), or it was exported before it could be reparented.
+   */
+  public long unjoinedInvocations() {
+    return joiner.unjoinedInvocations();
   }
 
   /** Events of a type we do not model. */
@@ -245,7 +303,8 @@ public final class TelemetryConverter {
       openRequestId = start.requestId();
     }
     if (options.platformLogLines()) {
-      sink.log(PlatformLogs.start(start.requestId(), start.version(), time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.start(start.requestId(), start.version(), time, state.logSpanContext(), resource.get(),
+          scope));
     }
   }
 
@@ -260,7 +319,7 @@ public final class TelemetryConverter {
     state.applyTracing(runtimeDone.tracing());
     closeIfOpen(state);
     if (options.platformLogLines()) {
-      sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.end(state.requestId, time, state.logSpanContext(), resource.get(), scope));
     }
     if (state.emitted) {
       recordLate(state);
@@ -285,9 +344,9 @@ public final class TelemetryConverter {
     closeIfOpen(state);
     if (options.platformLogLines()) {
       if (state.runtimeDone == null) { // Managed Instances: the report is the only terminal event
-        sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+        sink.log(PlatformLogs.end(state.requestId, time, state.logSpanContext(), resource.get(), scope));
       }
-      sink.log(PlatformLogs.report(report, time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.report(report, time, state.logSpanContext(), resource.get(), scope));
     }
     if (report.metrics() != null && report.metrics().maxMemoryUsedMB() != null) {
       metrics.recordMemoryUsed(report.metrics().maxMemoryUsedMB(), time);
@@ -354,6 +413,9 @@ public final class TelemetryConverter {
       return state;
     }
     state = new InvocationState(requestId, ++invocationSequence, ids);
+    if (joiner.active()) {
+      state.followJoin();
+    }
     state.coldStartByEnvironment = pendingColdStart;
     pendingColdStart = false;
     invocations.hold(state);
@@ -388,6 +450,10 @@ public final class TelemetryConverter {
     // With no duration known (no runtimeDone, no report), the span ends at the last event seen while
     // it was open: never at a later, unrelated event.
     Instant fallbackEnd = state.lastSeen != null ? state.lastSeen : state.startTime();
+    // The last chance to join, for an invocation whose flush came before its entry span, or that
+    // never had a flush of its own (Managed Instances, an evicted or drained invocation).
+    joiner.attempt(state);
+    joiner.count(state);
     sink.span(spans.invocation(state, resource.get(), fallbackEnd == null ? latestTime : fallbackEnd));
     state.emitted = true;
     invocations.retire(state);
