@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link JoinMode#REWRITE}:
  * <ul>
  *   <li>the platform span has X-Ray ids and the entry span is in that trace: the entry span, if its
- *       parent is the X-Ray {@code Parent} or missing, becomes a child of the platform span; nothing
- *       else changes (an entry span with another parent is left alone);
+ *       parent is the X-Ray {@code Parent} or missing (not sent by the function), becomes a child of
+ *       the platform span; nothing else changes (a handler span with a parent of its own is left
+ *       alone);
  *   <li>otherwise the entry span becomes a child of the platform span, and the platform span takes
  *       the entry span's trace id and parent (an upstream caller's span, or none), so that an
  *       upstream trace stays whole. Its own span id is kept. Only when the function side accepted
@@ -132,8 +133,7 @@ final class TraceJoiner {
       return Outcome.JOINED; // already a child of ours: the function propagated our span
     }
     if (xrayTraceId != null && sameTrace) {
-      String parent = entry.parentSpanId();
-      if (parent != null && !parent.equals(state.parentSpanId)) {
+      if (hasParentOfItsOwn(entry, state)) {
         return Outcome.SAME_TRACE;
       }
       return traces.reparent(entry, state.spanId) ? Outcome.JOINED : Outcome.REFUSED;
@@ -143,6 +143,18 @@ final class TraceJoiner {
     }
     state.adoptTrace(entry.traceId(), entry.parentSpanId());
     return Outcome.JOINED;
+  }
+
+  /**
+   * In the X-Ray trace, whether the entry span hangs under a parent the function chose, to be left
+   * alone: its parent is neither the X-Ray {@code Parent} (the one the function was handed) nor
+   * missing, and the span names the invocation (it is the handler's entry span). A span found only
+   * by trace id has a parent the function never sent: the handler's span did not come (a timeout
+   * or a crash before it ended), so the platform span becomes its parent and the trace stays whole.
+   */
+  private static boolean hasParentOfItsOwn(FunctionSpan entry, InvocationState state) {
+    String parent = entry.parentSpanId();
+    return parent != null && !parent.equals(state.parentSpanId) && entry.requestId() != null;
   }
 
   private static SpanContext remote(FunctionSpan span) {
