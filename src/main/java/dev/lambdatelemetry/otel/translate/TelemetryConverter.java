@@ -57,16 +57,28 @@ import org.jboss.logging.Logger;
  * released early at {@link #drain()} or when the first invocation after them is emitted, because the
  * report of a provisioned-concurrency or SnapStart init can arrive late or never.
  *
- * <p>Threading: {@link #accept}, {@link #onInvoke} and {@link #drain} are meant for one processing
- * thread (they are synchronized, so another caller is safe too); {@link #collectMetrics()},
- * {@link #resource()} and the counters may be called from any thread and never wait for conversion.
+ * <p><b>One trace per invocation.</b> With the function's own spans at hand ({@link FunctionTraces})
+ * and {@link ConverterOptions#join()} not {@code off}, each invocation span is joined with the
+ * function's entry span by {@link TraceJoiner}. The decision must come before the function's spans
+ * leave, in the invocation's flush; our invocation span leaves later (at its report, see above), so
+ * it can still take the function's trace id then. The lifecycle therefore calls {@link #settleJoin}
+ * just before that flush; the join is tried once more when the span is emitted. What the platform
+ * side emits before the decision follows it: the invocation's log records read its ids at export
+ * ({@link LiveSpanContext}), and an init or restore span is held for the first invocation's
+ * decision ({@link PhaseTracker}).
  *
- * <p>Why one class of some 430 lines (a third of them comments): the invocation rules above share
+ * <p>Threading: {@link #accept}, {@link #onInvoke} and {@link #drain} are meant for one processing
+ * thread (they are synchronized, so another caller is safe too: {@link #settleJoin} comes from the
+ * lifecycle's); {@link #collectMetrics()}, {@link #resource()} and the counters may be called from
+ * any thread and never wait for conversion.
+ *
+ * <p>Why one class of some 500 lines (a third of them comments): the invocation rules above share
  * one small state (the open invocation, a pending cold start, the Managed Instances mode, the time
  * of the event being processed) that every event type reads and changes, and they read best
  * together. What shares less is apart: init and restore spans ({@link PhaseTracker}), span building
- * ({@link SpanTranslator}), log records ({@link LogTranslator}, {@link PlatformLogs}), metrics
- * ({@link MetricsAggregator}) and the resource ({@link EnvironmentResource}).
+ * ({@link SpanTranslator}), the join ({@link TraceJoiner}), log records ({@link LogTranslator},
+ * {@link PlatformLogs}), metrics ({@link MetricsAggregator}) and the resource ({@link
+ * EnvironmentResource}).
  */
 public final class TelemetryConverter {
 
