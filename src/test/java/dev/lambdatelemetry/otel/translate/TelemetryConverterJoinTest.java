@@ -240,15 +240,19 @@ class TelemetryConverterJoinTest {
   void off_asksTheFunctionSideNothing_andChangesNothing() {
     function.receive(new FunctionSpan(FUNCTION_TRACE, ENTRY_SPAN, UPSTREAM_SPAN, "a"));
     ConverterHarness h = joining(JoinMode.OFF, function);
-    h.accept(initStart("2024-06-01T09:59:59.000Z", "on-demand", "init", null),
-        initReport("2024-06-01T09:59:59.500Z", "on-demand", "init", "success", 500.0));
+    TelemetryEvent[] before = {
+        initStart("2024-06-01T09:59:59.000Z", "on-demand", "init", null),
+        initReport("2024-06-01T09:59:59.500Z", "on-demand", "init", "success", 500.0),
+        start(T0, "a"),
+        functionLog("2024-06-01T10:00:00.050Z", "processing order 42")};
+    h.accept(before);
     runInvocation(h, null, "success");
 
     ConverterHarness today = new ConverterHarness();
-    today.accept(initStart("2024-06-01T09:59:59.000Z", "on-demand", "init", null),
-        initReport("2024-06-01T09:59:59.500Z", "on-demand", "init", "success", 500.0));
+    today.accept(before);
     runInvocation(today, null, "success");
     assertThat(function.calls()).isZero();
+    assertThat(h.logs).hasSize(1);
     assertThat(h.spans).isEqualTo(today.spans);
     assertThat(h.logs).isEqualTo(today.logs);
   }
@@ -256,9 +260,14 @@ class TelemetryConverterJoinTest {
   @Test
   void noFunctionTraces_rewriteIsTodaysOutput() {
     ConverterHarness h = joining(JoinMode.REWRITE, FunctionTraces.NONE);
+    h.accept(start(T0, "a", "$LATEST", XRAY), functionLog("2024-06-01T10:00:00.050Z", "processing order 42"));
     runInvocation(h, XRAY, "success");
 
-    assertThat(h.spans).isEqualTo(unjoined(XRAY, "success").spans);
+    ConverterHarness today = new ConverterHarness();
+    today.accept(start(T0, "a", "$LATEST", XRAY), functionLog("2024-06-01T10:00:00.050Z", "processing order 42"));
+    runInvocation(today, XRAY, "success");
+    assertThat(h.spans).isEqualTo(today.spans);
+    assertThat(h.logs).hasSize(1).isEqualTo(today.logs);
     assertThat(h.converter.joinedInvocations() + h.converter.unjoinedInvocations()).isZero();
   }
 
