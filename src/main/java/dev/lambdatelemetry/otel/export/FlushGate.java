@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a flush waits for another flush until its deadline ({@link #lockBy}), but never for the
  *       warm-up: it cuts the warm-up's request, which carries nothing;
  *   <li>the warm-up yields to any flush waiting ({@link #openForWarmUp});
- *   <li>no one opens a window while a part (logs, the function's data) given up by an earlier flush still runs ({@link
- *       #leftBehindEnded}): it would start its request in that window and, its own deadline past,
- *       cancel every request in flight there.
+ *   <li>no one opens a window while parts (logs, the function's data) given up by an earlier flush
+ *       still run ({@link #leftBehindEnded}): they would start a request in that window and, their
+ *       own deadline past, cancel every request in flight there.
  * </ul>
  */
 final class FlushGate {
