@@ -60,8 +60,8 @@ class ExportPipelineTlsTest {
     pipeline = pipeline(Map.of("otel.exporter.otlp.certificate", certificate.toString()));
     pipeline.span(span());
     pipeline.log(TestLogRecordData.builder().setBody("hello").setResource(RESOURCE).build());
-    io.opentelemetry.proto.trace.v1.ResourceSpans functions = FunctionExportSuite.functionSpans(2);
-    pipeline.functionSink(1 << 20).offer(FunctionExportSuite.batch(functions));
+    io.opentelemetry.proto.trace.v1.ResourceSpans functions = FunctionBatches.functionSpans(2);
+    pipeline.functionSink(1 << 20).offer(FunctionBatches.batch(functions));
 
     FlushResult result = pipeline.flush(Instant.now().plusSeconds(10));
 
