@@ -95,6 +95,18 @@ final class FunctionQueues {
     }
   }
 
+  /**
+   * As {@link #putBack}, with {@code sent} (what the request carried, the join's edits applied) in
+   * place of {@code taken}: the edits were decided once (the editor forgets a span it has seen), so
+   * they must stay with the batches; the held bytes follow the edited sizes.
+   */
+  synchronized void putBackAsSent(Signal signal, List<ReceivedBatch> taken, List<ReceivedBatch> sent) {
+    for (int i = 0; i < taken.size(); i++) {
+      heldBytes += sent.get(i).bytes() - taken.get(i).bytes();
+    }
+    putBack(signal, sent);
+  }
+
   /** Forgets batches taken by a request whose fate is known (sent, rejected or abandoned). */
   synchronized void release(Signal signal, List<ReceivedBatch> taken) {
     for (ReceivedBatch b : taken) {

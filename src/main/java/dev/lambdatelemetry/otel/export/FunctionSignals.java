@@ -165,9 +165,9 @@ final class FunctionSignals implements OtlpSink {
           state.abandoned += items;
           queues.release(signal, taken);
         }
-        // The originals go back: the editor sees them again at the next attempt, when the join
-        // may know more.
-        case KEEP, NOT_SENT -> queues.putBack(signal, taken);
+        // The batches go back as they were to be sent: the editor hands out each span's edits once
+        // (it forgets the spans it has seen), so the originals would go out unjoined later.
+        case KEEP, NOT_SENT -> queues.putBackAsSent(signal, taken, request);
       }
     }
   }

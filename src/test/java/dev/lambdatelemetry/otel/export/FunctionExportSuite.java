@@ -302,6 +302,27 @@ abstract class FunctionExportSuite {
   }
 
   @Test
+  void editsDecidedOnce_stayWithTheBatchesKeptForALaterFlush() {
+    pipeline(Map.of("lambda-telemetry.export.retry.max-attempts", "1", "otel.metrics.exporter", "none"));
+    // Like the join's index: each span's edit is handed out once, at the first look.
+    java.util.concurrent.atomic.AtomicBoolean handedOut = new java.util.concurrent.atomic.AtomicBoolean();
+    pipeline.setBatchEditor(b -> handedOut.getAndSet(true) ? b
+        : batch(parse(b.resources().get(0)).toBuilder().setResource(resource("joined")).build()));
+    collector.retryable();
+    ResourceSpans spans = functionSpans(2);
+    sink.offer(batch(spans));
+    assertThat(pipeline.flush(Instant.now().plus(WAIT)).status()).isEqualTo(FlushResult.Status.FAILED);
+    assertThat(pipeline.pendingItems()).isEqualTo(2);
+
+    collector.up();
+    assertThat(pipeline.flush(Instant.now().plus(WAIT)).status()).isEqualTo(FlushResult.Status.COMPLETE);
+
+    assertThat(functionResourceSpans()).as("sent once, with the edit decided at the first attempt")
+        .containsExactly(spans.toBuilder().setResource(resource("joined")).build());
+    assertThat(pipeline.pendingItems()).isZero();
+  }
+
+  @Test
   void batchEditorFails_theSpansGoAsTheyCame() {
     pipeline(Map.of("otel.metrics.exporter", "none"));
     pipeline.setBatchEditor(b -> {
