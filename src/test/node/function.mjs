@@ -17,7 +17,7 @@
 // standard input closes (its parent died or is done): it never outlives the process that started it.
 
 import http from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, trace, defaultTextMapGetter }
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, TraceFlags, ValueType, trace, defaultTextMapGetter }
   from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -50,7 +50,8 @@ const tracerProvider = new BasicTracerProvider({
 });
 const loggerProvider = new LoggerProvider({
   resource,
-  processors: [new BatchLogRecordProcessor(new OTLPLogExporter())],
+  // sdk-logs 0.2xx takes an options object (the trace shim still takes the exporter first).
+  processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter() })],
 });
 const meterProvider = new MeterProvider({
   resource,
@@ -61,7 +62,7 @@ const meterProvider = new MeterProvider({
 const tracer = tracerProvider.getTracer(SCOPE);
 const logger = loggerProvider.getLogger(SCOPE);
 const processed = meterProvider.getMeter(SCOPE).createCounter('orders.processed', {
-  description: 'orders the function handled', unit: '{order}',
+  description: 'orders the function handled', unit: '{order}', valueType: ValueType.INT,
 });
 const propagator = new W3CTraceContextPropagator();
 let invocations = 0;
