@@ -1,9 +1,13 @@
 package dev.lambdatelemetry.otel.config;
 
 import dev.lambdatelemetry.otel.export.FlushPolicy;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,6 +38,12 @@ public final class ConfigValidator {
    */
   static final Duration MAX_DURATION = Duration.ofDays(1);
 
+  /** The local endpoint's body limit: an SDK's batch of one span fits in 1 KiB; 64 MiB fits no heap of ours. */
+  static final int MIN_OTLP_BODY_BYTES = 1024;
+  static final int MAX_OTLP_BODY_BYTES = 64 * 1024 * 1024;
+  /** The grace after runtimeDone is billed to the user: a second is already far too long. */
+  static final Duration MAX_OTLP_GRACE = Duration.ofSeconds(1);
+
   private ConfigValidator() {}
 
   /** Returns the problems found, empty when the configuration is valid. */
@@ -55,6 +65,10 @@ public final class ConfigValidator {
     if (types.isEmpty() || !TYPES.containsAll(types)) {
       p.add(PREFIX + "subscription.types must be a non-empty subset of platform,function,extension,"
           + " was " + String.join(",", types));
+    }
+    if (c.functionLogs() == ExtensionConfig.FunctionLogs.OTLP && List.of("function").equals(types)) {
+      p.add(PREFIX + "function-logs=otlp leaves nothing of " + PREFIX + "subscription.types=function"
+          + " to subscribe to; add platform or extension, or choose function-logs=both");
     }
     c.subscription().schemaVersion().ifPresent(v -> {
       if (!SCHEMAS.contains(v)) {
@@ -81,7 +95,79 @@ public final class ConfigValidator {
     }
     atLeastOne(p, "conversion.max-open-invocations", c.conversion().maxOpenInvocations());
     export(p, c.export());
+    otlpReceiver(p, c.otlpReceiver(), port);
+    destination(p, c.otlp(), c.otlpReceiver());
     return p;
+  }
+
+  /** {@code lambda-telemetry.otlp-receiver.*}. */
+  private static void otlpReceiver(List<String> p, ExtensionConfig.OtlpReceiver r, int listenerPort) {
+    int http = r.httpPort();
+    int grpc = r.grpcPort();
+    range(p, "otlp-receiver.http-port", http, 1, 65_535, "");
+    range(p, "otlp-receiver.grpc-port", grpc, 1, 65_535, "");
+    if (r.enabled() && http == grpc) {
+      p.add(PREFIX + "otlp-receiver.http-port and " + PREFIX + "otlp-receiver.grpc-port must differ,"
+          + " both were " + http);
+    }
+    if (r.enabled() && !RESERVED_PORTS.contains(listenerPort)
+        && (http == listenerPort || grpc == listenerPort)) {
+      p.add(PREFIX + "otlp-receiver ports must differ from " + PREFIX + "listener.port ("
+          + listenerPort + ")");
+    }
+    range(p, "otlp-receiver.max-body-bytes", r.maxBodyBytes(), MIN_OTLP_BODY_BYTES,
+        MAX_OTLP_BODY_BYTES, "");
+    notNegative(p, "otlp-receiver.grace", r.grace());
+    if (r.grace().compareTo(MAX_OTLP_GRACE) > 0) {
+      p.add(PREFIX + "otlp-receiver.grace must be at most " + MAX_OTLP_GRACE.toMillis()
+          + " ms (it is added to the invocation when the function's export races its response), was "
+          + r.grace());
+    }
+  }
+
+  /**
+   * {@code lambda-telemetry.otlp.*}: ours, so unlike {@code OTEL_*} a bad value fails init; and it
+   * must not name our own local endpoint, which would send everything back to us.
+   */
+  private static void destination(List<String> p, ExtensionConfig.Destination d,
+      ExtensionConfig.OtlpReceiver r) {
+    d.endpoint().map(String::trim).filter(v -> !v.isEmpty()).ifPresent(raw -> {
+      URI uri;
+      try {
+        uri = new URI(raw);
+      } catch (URISyntaxException e) {
+        p.add(OtelSettings.OwnDestination.ENDPOINT + " is not a URL: '" + Redaction.url(raw) + "'");
+        return;
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        p.add(OtelSettings.OwnDestination.ENDPOINT + " must be an http:// or https:// URL with a host,"
+            + " was '" + Redaction.url(raw) + "'");
+        return;
+      }
+      if (r.enabled() && OtelSettings.isLoopback(uri)
+          && (OtelSettings.port(uri) == r.httpPort() || OtelSettings.port(uri) == r.grpcPort())) {
+        p.add(OtelSettings.OwnDestination.ENDPOINT + " '" + Redaction.url(raw) + "' is this"
+            + " extension's own local OTLP endpoint (" + PREFIX + "otlp-receiver.*): set it to your"
+            + " collector, or turn the receiver off");
+      }
+    });
+    d.protocol().map(String::trim).filter(v -> !v.isEmpty()).ifPresent(v -> {
+      String lower = v.toLowerCase(Locale.ROOT);
+      if (!lower.equals("grpc") && !lower.equals("http/protobuf")) {
+        p.add(OtelSettings.OwnDestination.PROTOCOL + " must be grpc or http/protobuf, was '" + v + "'");
+      }
+    });
+    d.headers().map(String::trim).filter(v -> !v.isEmpty()).ifPresent(v -> {
+      Set<String> bad = new LinkedHashSet<>();
+      LenientValues.keyValues(OtelSettings.OwnDestination.HEADERS, v, bad);
+      if (!bad.isEmpty()) {
+        // The values are secrets: the message names the property, never the text.
+        p.add(OtelSettings.OwnDestination.HEADERS + " must be k=v pairs separated by commas, values"
+            + " URL-encoded; " + bad.size() + " entr" + (bad.size() == 1 ? "y is" : "ies are")
+            + " malformed");
+      }
+    });
   }
 
   /** {@code lambda-telemetry.export.*}. */
@@ -125,8 +211,12 @@ public final class ConfigValidator {
   }
 
   private static void range(List<String> p, String key, int v, int min, int max) {
+    range(p, key, v, min, max, " (the platform's limits)");
+  }
+
+  private static void range(List<String> p, String key, int v, int min, int max, String why) {
     if (v < min || v > max) {
-      p.add(PREFIX + key + " must be " + min + ".." + max + " (the platform's limits), was " + v);
+      p.add(PREFIX + key + " must be " + min + ".." + max + why + ", was " + v);
     }
   }
 

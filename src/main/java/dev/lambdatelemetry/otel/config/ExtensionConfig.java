@@ -50,6 +50,23 @@ public interface ExtensionConfig {
   /** Conversion settings. */
   Conversion conversion();
 
+  /** The local OTLP endpoint that takes in the function's own telemetry. */
+  OtlpReceiver otlpReceiver();
+
+  /**
+   * Where the extension exports, read by the extension only: each one set wins over its {@code
+   * OTEL_EXPORTER_OTLP_*} counterpart, which the function's SDK reads too.
+   */
+  Destination otlp();
+
+  /** How the platform's spans and the function's spans of one invocation become one trace. */
+  @WithDefault("rewrite")
+  Join join();
+
+  /** Which way the function's logs reach the collector. */
+  @WithDefault("both")
+  FunctionLogs functionLogs();
+
   /** Where Lambda delivers telemetry. */
   interface Listener {
     /** TCP port of the listener (HTTP or TCP protocol); not 9001, 4317/4318, 8124–8126, 8999. */
@@ -167,5 +184,73 @@ public interface ExtensionConfig {
     /** Invocations whose terminal event never comes are evicted beyond this count. */
     @WithDefault("" + DEFAULT_MAX_OPEN_INVOCATIONS)
     int maxOpenInvocations();
+  }
+
+  /** The local OTLP endpoint ({@code lambda-telemetry.otlp-receiver.*}), on loopback only. */
+  interface OtlpReceiver {
+    /** Listen for the function's OTLP at all. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** OTLP/HTTP port: where an SDK sends by default ({@code http://localhost:4318}). */
+    @WithDefault("4318")
+    int httpPort();
+
+    /** OTLP/gRPC port: where an SDK sends by default over gRPC ({@code http://localhost:4317}). */
+    @WithDefault("4317")
+    int grpcPort();
+
+    /** The largest request body, before and after gzip inflation: larger ones are answered 413. */
+    @WithDefault("4194304")
+    int maxBodyBytes();
+
+    /**
+     * Add the attributes the extension knows ({@code cloud.*}, {@code faas.*}) to the function's
+     * resource where it lacks them; never overwrite one it set.
+     */
+    @WithDefault("true")
+    boolean enrichResource();
+
+    /**
+     * After {@code platform.runtimeDone}, the longest wait for a function's export that is still
+     * being received (an SDK flush that raced the response) before the invocation's flush.
+     */
+    @WithDefault("PT0.005S")
+    Duration grace();
+  }
+
+  /** The extension's own destination ({@code lambda-telemetry.otlp.*}). */
+  interface Destination {
+    /**
+     * The collector, as {@code OTEL_EXPORTER_OTLP_ENDPOINT} would say it (http/protobuf gets {@code
+     * /v1/<signal>} appended); wins over the general and per-signal {@code OTEL_*} endpoints.
+     */
+    Optional<String> endpoint();
+
+    /** {@code k=v,k2=v2}, values URL-decoded; wins over {@code OTEL_EXPORTER_OTLP_HEADERS}. Never logged. */
+    Optional<String> headers();
+
+    /** {@code http/protobuf} or {@code grpc}; wins over {@code OTEL_EXPORTER_OTLP_PROTOCOL}. */
+    Optional<String> protocol();
+  }
+
+  /** {@code lambda-telemetry.join}. */
+  enum Join {
+    /** The platform invocation span and the function's entry span are re-parented into one trace. */
+    REWRITE,
+    /** Span links both ways, no id changed. */
+    LINK,
+    /** Exported as they came. */
+    OFF
+  }
+
+  /** {@code lambda-telemetry.function-logs}. */
+  enum FunctionLogs {
+    /** Only the stdout/stderr lines the Telemetry API delivers; OTLP logs are dropped (counted). */
+    TELEMETRY_API,
+    /** Only OTLP logs: the subscription leaves out {@code function}. */
+    OTLP,
+    /** Both (a line printed and also logged through the SDK arrives twice). */
+    BOTH
   }
 }

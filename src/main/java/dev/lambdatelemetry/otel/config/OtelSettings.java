@@ -71,8 +71,22 @@ public record OtelSettings(
     return warnings;
   }
 
+  /** Logs each warning once (WARN); called once, at start-up. */
+  public OtelSettings logWarnings() {
+    warnings.forEach(LOG::warn);
+    return this;
+  }
+
   /** Checks and resolves every signal; silent: what it ignored is in {@link #warnings()}. */
   public static OtelSettings from(OtelConfig config) {
+    return from(config, OwnDestination.NONE);
+  }
+
+  /**
+   * As {@link #from(OtelConfig)}, with the extension-only destination ({@code lambda-telemetry.otlp.*})
+   * winning over its {@code OTEL_*} counterparts. Its values were checked by {@link ConfigValidator}.
+   */
+  public static OtelSettings from(OtelConfig config, OwnDestination own) {
     Set<String> warnings = new LinkedHashSet<>(); // the general settings are read once per signal
     OtelConfig.Otlp otlp = config.exporter().otlp();
     // Checked here too so that a bad entry is reported at start-up; ResourceFactory skips it.
@@ -82,10 +96,11 @@ public record OtelSettings(
     Duration metricInterval =
         lenientDuration(interval, config.metric().export().interval(), warnings)
             .orElse(DEFAULT_METRIC_EXPORT_INTERVAL);
-    Target traces = target(Signal.TRACES, config.traces().exporter(), otlp, otlp.traces(), warnings);
-    Target logs = target(Signal.LOGS, config.logs().exporter(), otlp, otlp.logs(), warnings);
+    Target traces =
+        target(Signal.TRACES, config.traces().exporter(), otlp, otlp.traces(), own, warnings);
+    Target logs = target(Signal.LOGS, config.logs().exporter(), otlp, otlp.logs(), own, warnings);
     Target metrics =
-        target(Signal.METRICS, config.metrics().exporter(), otlp, otlp.metrics(), warnings);
+        target(Signal.METRICS, config.metrics().exporter(), otlp, otlp.metrics(), own, warnings);
     return new OtelSettings(
         config.sdk().disabled(), traces, logs, metrics, metricInterval, new ArrayList<>(warnings));
   }
@@ -123,6 +138,7 @@ public record OtelSettings(
       String exporterRaw,
       OtelConfig.Otlp general,
       OtelConfig.OtlpCommon specific,
+      OwnDestination own,
       Collection<String> warnings) {
     String name = signal.key();
     List<ExporterKind> exporters =
@@ -130,20 +146,24 @@ public record OtelSettings(
     String prefix = "otel.exporter.otlp.";
     String signalPrefix = prefix + name + ".";
 
-    Protocol protocol =
-        specific.protocol().flatMap(v -> Protocol.parse(signalPrefix + "protocol", v, warnings))
-            .or(() -> general.protocol().flatMap(v -> Protocol.parse(prefix + "protocol", v, warnings)))
+    Protocol protocol = own.protocol()
+        .flatMap(v -> Protocol.parse(OwnDestination.PROTOCOL, v, warnings))
+        .or(() -> specific.protocol().flatMap(v -> Protocol.parse(signalPrefix + "protocol", v, warnings))
+            .or(() -> general.protocol().flatMap(v -> Protocol.parse(prefix + "protocol", v, warnings))))
             .orElse(Protocol.HTTP_PROTOBUF);
 
-    Optional<URI> endpoint =
-        specific.endpoint()
+    // Ours replaces both the per-signal and the general OTEL_* endpoint: those may be the function's.
+    Optional<URI> endpoint = own.endpoint().isPresent()
+        ? Optional.empty()
+        : specific.endpoint()
             .flatMap(v -> uri(signalPrefix + "endpoint", v, warnings, "the general endpoint"));
     if (endpoint.isEmpty()) {
       String defaultBase = protocol == Protocol.GRPC ? DEFAULT_GRPC_ENDPOINT : DEFAULT_HTTP_ENDPOINT;
       String path = protocol == Protocol.HTTP_PROTOBUF ? "v1/" + name : "";
       String base =
-          general.endpoint()
-              .filter(v -> uri(prefix + "endpoint", v, warnings, "the default").isPresent())
+          own.endpoint()
+              .or(() -> general.endpoint()
+                  .filter(v -> uri(prefix + "endpoint", v, warnings, "the default").isPresent()))
               .orElse(defaultBase)
               .trim();
       if (!path.isEmpty()) {
@@ -154,8 +174,12 @@ public record OtelSettings(
     }
 
     Map<String, String> headers = new LinkedHashMap<>();
-    headers.putAll(keyValues(prefix + "headers", general.headers().orElse(""), warnings));
-    headers.putAll(keyValues(signalPrefix + "headers", specific.headers().orElse(""), warnings));
+    if (own.headers().isPresent()) {
+      headers.putAll(keyValues(OwnDestination.HEADERS, own.headers().get(), warnings));
+    } else {
+      headers.putAll(keyValues(prefix + "headers", general.headers().orElse(""), warnings));
+      headers.putAll(keyValues(signalPrefix + "headers", specific.headers().orElse(""), warnings));
+    }
 
     Compression compression =
         specific.compression()
@@ -189,6 +213,70 @@ public record OtelSettings(
     return new Target(
         signal, exporters, protocol, endpoint.orElseThrow(), Collections.unmodifiableMap(headers),
         compression, timeout, certificate, clientKey, clientCertificate);
+  }
+
+  /**
+   * The extension-only destination ({@code lambda-telemetry.otlp.*}, e.g. {@code
+   * LAMBDA_TELEMETRY_OTLP_ENDPOINT}): a name the function's SDK does not read, so that the SDK can
+   * send to our local endpoint while we send to the collector. Each value set wins over its {@code
+   * OTEL_*} counterparts (the endpoint over the general and per-signal ones; the headers replace
+   * theirs).
+   */
+  public record OwnDestination(
+      Optional<String> endpoint, Optional<String> headers, Optional<String> protocol) {
+
+    public static final String ENDPOINT = "lambda-telemetry.otlp.endpoint";
+    public static final String HEADERS = "lambda-telemetry.otlp.headers";
+    public static final String PROTOCOL = "lambda-telemetry.otlp.protocol";
+    /** Nothing set: the {@code OTEL_*} settings alone. */
+    public static final OwnDestination NONE =
+        new OwnDestination(Optional.empty(), Optional.empty(), Optional.empty());
+
+    public OwnDestination {
+      endpoint = endpoint.map(String::trim).filter(v -> !v.isEmpty());
+      headers = headers.map(String::trim).filter(v -> !v.isEmpty());
+      protocol = protocol.map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public static OwnDestination of(ExtensionConfig.Destination d) {
+      return new OwnDestination(d.endpoint(), d.headers(), d.protocol());
+    }
+  }
+
+  /**
+   * The signals whose OTLP destination is a loopback address at one of {@code ports}: with our
+   * local endpoint on those ports, what we export would come back to us.
+   */
+  public List<Signal> loopingBackTo(Set<Integer> ports) {
+    List<Signal> looping = new ArrayList<>();
+    for (Target t : List.of(traces, logs, metrics)) {
+      if (!sdkDisabled && t.exporters().contains(ExporterKind.OTLP) && isLoopback(t.endpoint())
+          && ports.contains(port(t.endpoint()))) {
+        looping.add(t.signal());
+      }
+    }
+    return looping;
+  }
+
+  /** {@code localhost}, {@code 127.x.y.z}, {@code ::1} or {@code 0.0.0.0} (which reaches loopback). */
+  static boolean isLoopback(URI uri) {
+    String host = uri.getHost();
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0.0.0.0")
+        || h.equals("0:0:0:0:0:0:0:1");
+  }
+
+  static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   /** The three signals. */

@@ -19,8 +19,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Self-telemetry: items per signal and outcome, exported with the other metrics as the cumulative
- * monotonic sum {@value #METRIC_NAME} with attributes {@code signal} (traces, logs, metrics) and {@code
+ * Self-telemetry: items per source, signal and outcome, exported with the other metrics as the
+ * cumulative monotonic sum {@value #METRIC_NAME} with attributes {@code source} ({@code platform}: what
+ * we converted from the Telemetry API; {@code function}: what the function's own SDK sent to the local
+ * OTLP endpoint, its metrics counted in data points), {@code signal} (traces, logs, metrics) and {@code
  * outcome} (see {@link Outcome}), so a user sees loss instead of guessing.
  */
 final class ExportCounters {
@@ -28,66 +30,97 @@ final class ExportCounters {
   static final String METRIC_NAME = "lambda_telemetry.export.items";
   static final AttributeKey<String> SIGNAL = AttributeKey.stringKey("signal");
   static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+  static final AttributeKey<String> SOURCE = AttributeKey.stringKey("source");
 
-  private final Map<Signal, Map<Outcome, LongAdder>> counts = new EnumMap<>(Signal.class);
+  private final Map<Source, Map<Signal, Map<Outcome, LongAdder>>> counts = new EnumMap<>(Source.class);
   private final long startEpochNanos;
 
   ExportCounters(long startEpochNanos) {
     this.startEpochNanos = startEpochNanos;
-    for (Signal s : Signal.values()) {
-      Map<Outcome, LongAdder> m = new EnumMap<>(Outcome.class);
-      for (Outcome o : Outcome.values()) {
-        m.put(o, new LongAdder());
+    for (Source source : Source.values()) {
+      Map<Signal, Map<Outcome, LongAdder>> bySignal = new EnumMap<>(Signal.class);
+      for (Signal s : Signal.values()) {
+        Map<Outcome, LongAdder> m = new EnumMap<>(Outcome.class);
+        for (Outcome o : Outcome.values()) {
+          m.put(o, new LongAdder());
+        }
+        bySignal.put(s, m);
       }
-      counts.put(s, m);
+      counts.put(source, bySignal);
     }
   }
 
+  /** Counts {@code n} of the platform's items. */
   void add(Signal signal, Outcome outcome, long n) {
+    add(Source.PLATFORM, signal, outcome, n);
+  }
+
+  void add(Source source, Signal signal, Outcome outcome, long n) {
     if (n > 0) {
-      counts.get(signal).get(outcome).add(n);
+      counts.get(source).get(signal).get(outcome).add(n);
     }
   }
 
+  /** The platform's count. */
   long get(Signal signal, Outcome outcome) {
-    return counts.get(signal).get(outcome).sum();
+    return get(Source.PLATFORM, signal, outcome);
+  }
+
+  long get(Source source, Signal signal, Outcome outcome) {
+    return counts.get(source).get(signal).get(outcome).sum();
   }
 
   /** The counters as one MetricData (only non-zero points). */
   MetricData toMetricData(Resource resource, long nowEpochNanos) {
     List<LongPointData> points = new ArrayList<>();
-    counts.forEach(
-        (signal, bySignal) ->
-            bySignal.forEach(
-                (outcome, adder) -> {
-                  long v = adder.sum();
-                  if (v > 0) {
-                    points.add(
-                        ImmutableLongPointData.create(
-                            startEpochNanos,
-                            nowEpochNanos,
-                            Attributes.of(SIGNAL, signal.key(), OUTCOME, outcome.key()),
-                            v));
-                  }
-                }));
+    counts.forEach((source, bySource) -> bySource.forEach((signal, bySignal) -> bySignal.forEach(
+        (outcome, adder) -> {
+          long v = adder.sum();
+          if (v > 0) {
+            points.add(ImmutableLongPointData.create(startEpochNanos, nowEpochNanos,
+                Attributes.of(SOURCE, source.key(), SIGNAL, signal.key(), OUTCOME, outcome.key()), v));
+          }
+        })));
     return ImmutableMetricData.createLongSum(
         resource,
         Instrumentation.SCOPE,
         METRIC_NAME,
-        "Telemetry items handled by the export pipeline, per signal and outcome",
+        "Telemetry items handled by the export pipeline, per source, signal and outcome",
         "{item}",
         ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points));
   }
 
-  /** {@code traces exported=3 retried=0 …; logs …}. */
+  /**
+   * {@code traces exported=3 retried=0 …; logs …} for the platform's items, then {@code ; function
+   * traces …} for each signal of the function's that has a count.
+   */
   String line() {
     StringBuilder b = new StringBuilder();
-    counts.forEach(
-        (signal, bySignal) -> {
-          b.append(b.length() == 0 ? "" : "; ").append(signal.key());
-          bySignal.forEach((o, a) -> b.append(' ').append(o.key()).append('=').append(a.sum()));
-        });
+    counts.forEach((source, bySource) -> bySource.forEach((signal, bySignal) -> {
+      if (source == Source.FUNCTION && bySignal.values().stream().allMatch(a -> a.sum() == 0)) {
+        return;
+      }
+      b.append(b.length() == 0 ? "" : "; ")
+          .append(source == Source.FUNCTION ? "function " : "").append(signal.key());
+      bySignal.forEach((o, a) -> b.append(' ').append(o.key()).append('=').append(a.sum()));
+    }));
     return b.toString();
+  }
+
+  /** Whose items: converted from the platform's events, or received from the function's SDK. */
+  enum Source {
+    PLATFORM("platform"),
+    FUNCTION("function");
+
+    private final String key;
+
+    Source(String key) {
+      this.key = key;
+    }
+
+    String key() {
+      return key;
+    }
   }
 
   /** What happened to an item. */

@@ -6,6 +6,9 @@ import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
+import dev.lambdatelemetry.otel.export.ExportCounters.Source;
+import dev.lambdatelemetry.otel.otlp.BatchEditor;
+import dev.lambdatelemetry.otel.otlp.OtlpSink;
 import dev.lambdatelemetry.otel.translate.SignalSink;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.LogRecordExporter;
@@ -32,8 +35,9 @@ import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
- * Queues converted spans and logs and exports them, with the cumulative metrics, over OTLP in
- * deadline-bounded flushes.
+ * Queues converted spans and logs and exports them, with the cumulative metrics and the function's own
+ * telemetry received on the local OTLP endpoint ({@link #functionSink}), over OTLP in deadline-bounded
+ * flushes.
  *
  * <p>Why it is shaped this way: Lambda freezes the whole sandbox once the extension calls {@code next},
  * so a request still in flight at that moment would either be lost or, resumed after the thaw, race a
@@ -85,7 +89,9 @@ import org.jboss.logging.Logger;
  * Retry-After} through {@link RetryAfterHold}, the fate of its items), {@link MetricsExport} (when
  * metrics go), {@link CollectorHealth} (the breaker and the rare lines about the collector), {@link
  * FlushGate} (who may use the export path: one flush, or the warm-up, which a flush cuts), {@link
- * WarmUpRequest}, {@link BackgroundExport}. What stays here is the flush algorithm itself: take the
+ * WarmUpRequest}, {@link BackgroundExport}, {@link FunctionSignals} (the function's data: its
+ * queues, drained in each flush beside the platform's signal of the same kind, through the same
+ * senders, retrier, breaker and counters). What stays here is the flush algorithm itself: take the
  * path by the deadline, send traces and logs side by side, wait for both, then the metrics, then say
  * how it went. Every time is read through the one {@link Clock} given. (It stays above 350 lines for
  * this comment, the export contract, and the assembly of the parts in its constructor.)
@@ -111,6 +117,7 @@ public final class ExportPipeline implements SignalSink {
   private final MetricExporter metricExporter;
   private final QueuedSignal<SpanData> spans;
   private final QueuedSignal<LogRecordData> logs;
+  private final FunctionSignals function;
   private final ExportCounters counters;
   private final InFlight inFlight;
   private final ExecutorService httpExecutor;
@@ -205,6 +212,7 @@ public final class ExportPipeline implements SignalSink {
         new PendingQueue<>(export.queue().maxLogs(), maxBytes, SizeEstimates::log),
         logExporter == null ? null : logExporter::export, counters, retrier, hold,
         export.maxBatchItems());
+    this.function = FunctionSignals.create(exporters.function(), export, counters, retrier, hold);
     this.gate = new FlushGate(clock, inFlight);
     this.metricsExport = new MetricsExport(metricExporter, metrics, resource, counters, retrier, hold,
         clock, otel.metricExportInterval());
@@ -236,6 +244,25 @@ public final class ExportPipeline implements SignalSink {
   @Override
   public void log(LogRecordData log) {
     offer(logs, log);
+  }
+
+  /**
+   * The sink for the local OTLP endpoint (the same at every call): the function's data is exported in
+   * the flushes, to where the platform's goes; refused when full or after {@link #shutdown}.
+   *
+   * @param maxBytes the most it holds, all signals together ({@code OtlpSettings.queueMaxBytes()})
+   */
+  public OtlpSink functionSink(long maxBytes) {
+    function.limitBytes(maxBytes);
+    return function;
+  }
+
+  /**
+   * Edits applied to each batch of the function's spans just before it is sent (the join's); {@link
+   * BatchEditor#NONE} until set. May be set at any time: the next request uses it.
+   */
+  public void setBatchEditor(BatchEditor editor) {
+    function.editTracesWith(editor);
   }
 
   private <T> void offer(QueuedSignal<T> signal, T item) {
@@ -290,6 +317,7 @@ public final class ExportPipeline implements SignalSink {
     shutDown = true;
     spans.dropAll();
     logs.dropAll();
+    function.shutDown();
     inFlight.close();
     if (spanExporter != null) {
       spanExporter.shutdown();
@@ -329,12 +357,13 @@ public final class ExportPipeline implements SignalSink {
   public String statsLine() {
     return counters.line()
         + "; queued spans=" + spans.size() + " logs=" + logs.size() + " bytes="
-        + (spans.bytes() + logs.bytes()) + "; breaker=" + health.describe();
+        + (spans.bytes() + logs.bytes()) + " function=" + function.pendingItems() + " ("
+        + function.bytes() + " bytes); breaker=" + health.describe();
   }
 
-  /** Items still queued (spans + logs). */
+  /** Items still queued: spans, logs, and the function's spans, log records and data points. */
   public int pendingItems() {
-    return spans.size() + logs.size();
+    return spans.size() + logs.size() + function.pendingItems();
   }
 
   /**
@@ -355,6 +384,10 @@ public final class ExportPipeline implements SignalSink {
     return counters.get(signal, outcome);
   }
 
+  long count(Source source, Signal signal, Outcome outcome) {
+    return counters.get(source, signal, outcome);
+  }
+
   CircuitBreaker breaker() {
     return health.breaker();
   }
@@ -368,6 +401,8 @@ public final class ExportPipeline implements SignalSink {
   /**
    * The flush algorithm: take the export path by the deadline, send traces (here) and logs (on the
    * executor) side by side, wait for both, then the metrics; then feed the breaker and say how it went.
+   * The function's data of each signal goes right after the platform's, on the same thread, so that
+   * it shares the sender's connection and the signal's retries and deadline.
    *
    * @param cancelled checked before each request and after each backoff: true stops the flush,
    *     and it then neither feeds nor resets the breaker (a stop is not the collector's doing)
@@ -400,13 +435,19 @@ public final class ExportPipeline implements SignalSink {
       // trip, not two, and each signal keeps its own retries inside the same deadline.
       FlushState logState = new FlushState(state.deadline, cancelled);
       CompletableFuture<Void> logsDone =
-          logs.size() == 0 || !logs.exported()
+          (logs.size() == 0 || !logs.exported()) && !function.pending(Signal.LOGS)
               ? null
-              : CompletableFuture.runAsync(() -> logs.drain(logState), httpExecutor);
+              : CompletableFuture.runAsync(() -> {
+                  logs.drain(logState);
+                  function.drain(Signal.LOGS, logState);
+                }, httpExecutor);
       spans.drain(state);
+      function.drain(Signal.TRACES, state);
       if (logsDone != null) {
         awaitPart(logsDone, logState, state);
       }
+      // The function's metrics first: our own counters, exported next, then include them.
+      function.drain(Signal.METRICS, state);
       metricsExport.export(state);
     } catch (RuntimeException e) {
       // Never thrown into the event loop: a bug here must cost a flush, not the extension.

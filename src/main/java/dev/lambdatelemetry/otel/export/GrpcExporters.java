@@ -13,6 +13,7 @@ import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * OTLP/gRPC exporters: OTel's gRPC exporters over our {@link VertxGrpcSender}, handed in through a
@@ -48,10 +49,17 @@ final class GrpcExporters implements ExporterFactory.OtlpProtocol {
     this.inFlight = inFlight;
   }
 
-  /** A loader that offers exactly one {@link GrpcSenderProvider}: ours, for {@code target}. */
-  private ComponentLoader senders(Target target) {
-    GrpcSenderProvider provider =
-        config -> new VertxGrpcSender(config, inFlight, transport, transport.client(target, config));
+  /**
+   * A loader that offers exactly one {@link GrpcSenderProvider}: ours, for {@code target}, which hands
+   * each sender it creates to {@code created} too (the function's data of the signal goes through it).
+   */
+  private ComponentLoader senders(Target target, Consumer<FunctionSender> created) {
+    GrpcSenderProvider provider = config -> {
+      VertxGrpcSender sender =
+          new VertxGrpcSender(config, inFlight, transport, transport.client(target, config));
+      created.accept(FunctionSender.overGrpc(sender));
+      return sender;
+    };
     return new ComponentLoader() {
       @Override
       public <T> Iterable<T> load(Class<T> type) {
@@ -61,17 +69,17 @@ final class GrpcExporters implements ExporterFactory.OtlpProtocol {
   }
 
   @Override
-  public SpanExporter spans(Target target) {
-    return SPANS.build(target, senders(target));
+  public SpanExporter spans(Target target, Consumer<FunctionSender> sender) {
+    return SPANS.build(target, senders(target, sender));
   }
 
   @Override
-  public LogRecordExporter logs(Target target) {
-    return LOGS.build(target, senders(target));
+  public LogRecordExporter logs(Target target, Consumer<FunctionSender> sender) {
+    return LOGS.build(target, senders(target, sender));
   }
 
   @Override
-  public MetricExporter metrics(Target target) {
-    return METRICS.build(target, senders(target));
+  public MetricExporter metrics(Target target, Consumer<FunctionSender> sender) {
+    return METRICS.build(target, senders(target, sender));
   }
 }

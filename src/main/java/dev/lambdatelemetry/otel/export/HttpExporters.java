@@ -14,12 +14,14 @@ import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * OTLP/HTTP (http/protobuf) exporters: OTel's HTTP exporters over our {@link SocketHttpSender}, handed
  * in through a {@link ComponentLoader}, so no ServiceLoader scan picks a sender and nothing is loaded
  * reflectively. Its own class, as {@link GrpcExporters} is, so that only the protocols in use are
- * loaded.
+ * loaded. Each signal's sender is also handed out as a {@link FunctionSender}: the function's data of
+ * the signal goes through it, on its connections.
  */
 final class HttpExporters implements ExporterFactory.OtlpProtocol {
 
@@ -42,32 +44,45 @@ final class HttpExporters implements ExporterFactory.OtlpProtocol {
           OtlpHttpMetricExporterBuilder::setTrustedCertificates, OtlpHttpMetricExporterBuilder::setClientTls,
           OtlpHttpMetricExporterBuilder::build);
 
-  /** One loader for every signal: the sender takes everything it needs from the exporter's config. */
-  private final ComponentLoader senders;
+  private final InFlight inFlight;
+  private final Executor executor;
 
   HttpExporters(InFlight inFlight, Executor executor) {
-    HttpSenderProvider provider = config -> new SocketHttpSender(config, inFlight, executor);
-    this.senders =
-        new ComponentLoader() {
-          @Override
-          public <T> Iterable<T> load(Class<T> type) {
-            return type == HttpSenderProvider.class ? List.of(type.cast(provider)) : List.of();
-          }
-        };
+    this.inFlight = inFlight;
+    this.executor = executor;
+  }
+
+  /**
+   * A loader that offers one {@link HttpSenderProvider}: ours, which hands each sender it creates to
+   * {@code created} too, so that the function's data of the signal goes through the very sender (its
+   * endpoint, headers, compression, TLS, proxy and kept-alive connections) of the signal's exporter.
+   */
+  private ComponentLoader senders(Consumer<FunctionSender> created) {
+    HttpSenderProvider provider = config -> {
+      SocketHttpSender sender = new SocketHttpSender(config, inFlight, executor);
+      created.accept(FunctionSender.overHttp(sender));
+      return sender;
+    };
+    return new ComponentLoader() {
+      @Override
+      public <T> Iterable<T> load(Class<T> type) {
+        return type == HttpSenderProvider.class ? List.of(type.cast(provider)) : List.of();
+      }
+    };
   }
 
   @Override
-  public SpanExporter spans(Target target) {
-    return SPANS.build(target, senders);
+  public SpanExporter spans(Target target, Consumer<FunctionSender> sender) {
+    return SPANS.build(target, senders(sender));
   }
 
   @Override
-  public LogRecordExporter logs(Target target) {
-    return LOGS.build(target, senders);
+  public LogRecordExporter logs(Target target, Consumer<FunctionSender> sender) {
+    return LOGS.build(target, senders(sender));
   }
 
   @Override
-  public MetricExporter metrics(Target target) {
-    return METRICS.build(target, senders);
+  public MetricExporter metrics(Target target, Consumer<FunctionSender> sender) {
+    return METRICS.build(target, senders(sender));
   }
 }

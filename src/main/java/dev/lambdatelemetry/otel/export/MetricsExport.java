@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
+import dev.lambdatelemetry.otel.export.ExportCounters.Source;
 import dev.lambdatelemetry.otel.export.FlushState.RequestFate;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
@@ -34,7 +35,10 @@ import java.util.function.Supplier;
  */
 final class MetricsExport {
 
-  /** The counters whose change is news: the metrics signal's own would change at every export. */
+  /**
+   * The platform's counters whose change is news: the metrics signal's own would change at every
+   * export.
+   */
   private static final List<Signal> COUNTED_IN_FINGERPRINT = List.of(Signal.TRACES, Signal.LOGS);
 
   private final MetricExporter exporter;
@@ -79,9 +83,13 @@ final class MetricsExport {
     }
     List<MetricData> user = withPoints(collect(state));
     List<Object> fingerprint = MetricFingerprint.of(user);
-    for (Signal s : COUNTED_IN_FINGERPRINT) {
-      for (Outcome o : Outcome.values()) {
+    for (Outcome o : Outcome.values()) {
+      for (Signal s : COUNTED_IN_FINGERPRINT) {
         fingerprint.add(counters.get(s, o));
+      }
+      // The function's counters of every signal: they change only when the function's data does.
+      for (Signal s : Signal.values()) {
+        fingerprint.add(counters.get(Source.FUNCTION, s, o));
       }
     }
     if (fingerprint.equals(lastFingerprint)) {

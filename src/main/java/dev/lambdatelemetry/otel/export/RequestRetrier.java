@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
+import dev.lambdatelemetry.otel.export.ExportCounters.Source;
 import dev.lambdatelemetry.otel.export.FlushState.Rejection;
 import dev.lambdatelemetry.otel.export.FlushState.RequestFate;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -81,6 +82,12 @@ final class RequestRetrier {
    * state}'s deadline, and says what became of it.
    */
   RequestFate send(Signal signal, int items, Supplier<CompletableResultCode> call, FlushState state) {
+    return send(Source.PLATFORM, signal, items, call, state);
+  }
+
+  /** As {@link #send(Signal, int, Supplier, FlushState)}, its retries counted under {@code source}. */
+  RequestFate send(
+      Source source, Signal signal, int items, Supplier<CompletableResultCode> call, FlushState state) {
     boolean answerLost = false; // sent once already with an unknown outcome: never kept after
     for (int attempt = 1; ; attempt++) {
       if (Duration.between(clock.instant(), state.deadline).compareTo(MIN_ATTEMPT_TIME) < 0) {
@@ -149,7 +156,7 @@ final class RequestRetrier {
         state.stopped = true;
         return unsent;
       }
-      counters.add(signal, Outcome.RETRIED, items);
+      counters.add(source, signal, Outcome.RETRIED, items);
       if (!pause.await(wait, state.cancelled)) {
         state.stopped = true;
         return unsent;

@@ -10,10 +10,12 @@ import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
 import dev.lambdatelemetry.otel.telemetry.TelemetryReceiver;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -32,6 +34,7 @@ public class ExtensionApplication implements QuarkusApplication {
   @Inject InvocationBarrier barrier;
   @Inject TelemetryInbox inbox;
   @Inject TelemetryReceiver receiver;
+  @Inject Vertx vertx;
 
   private final AtomicInteger exitCode = new AtomicInteger();
 
@@ -47,12 +50,17 @@ public class ExtensionApplication implements QuarkusApplication {
     boolean managed = !registration.receivesInvokes();
     List<String> problems = ConfigValidator.problems(config, managed);
     // The OTEL_* values never fail init: what is ignored of them is logged once, here.
-    OtelSettings.validate(otel);
+    OtelSettings otelSettings =
+        OtelSettings.from(otel, OtelSettings.OwnDestination.of(config.otlp())).logWarnings();
     if (!problems.isEmpty()) {
       bootstrap.initFailed("ConfigInvalid", String.join("; ", problems));
       return 1;
     }
     LifecycleClock clock = LifecycleClock.SYSTEM;
+    // Bound beside the subscription: the function's runtime is starting, and its SDK may export
+    // during its own init, so the endpoint must listen before our first next.
+    FunctionReceiver functionReceiver =
+        FunctionReceiver.start(config.otlpReceiver(), otelSettings, vertx, Clock.systemUTC());
     TelemetryMode mode;
     Ready<TelemetrySide> telemetry;
     long bootedNanos = System.nanoTime();
@@ -61,8 +69,8 @@ public class ExtensionApplication implements QuarkusApplication {
       if (config.listener().protocol() == ExtensionConfig.Protocol.TCP) {
         listenOnTcp(); // a port in use must fail init, so this stays on the start-up path
       }
-      telemetry = new TelemetryStartup(config, otel, System.getenv(), inbox, receiver, barrier, clock)
-          .start(registration);
+      telemetry = new TelemetryStartup(config, otel, otelSettings, functionReceiver, System.getenv(),
+          inbox, receiver, barrier, clock).start(registration);
       TelemetryApiClient telemetryApi =
           new TelemetryApiClient(System.getenv(LambdaApi.ENV_RUNTIME_API));
       SubscribeOutcome outcome =
@@ -95,10 +103,11 @@ public class ExtensionApplication implements QuarkusApplication {
             new ShutdownSequence(
                 telemetry, waits, ShutdownSequence.Settings.from(config), mode, guard, clock),
             this::loopEnded);
+    functionReceiver.awaitListening();
     long t0 = registered.processStartNanos();
-    LOG.infof("ready in %d ms (registered %d, Quarkus up %d, subscribed %d)%s",
+    LOG.infof("ready in %d ms (registered %d, Quarkus up %d, subscribed %d; local OTLP endpoint %s)%s",
         ms(System.nanoTime() - t0), ms(registration.registeredAtNanos() - t0), ms(bootedNanos - t0),
-        ms(subscribedNanos - t0),
+        ms(subscribedNanos - t0), functionReceiver.state().value(),
         mode.expectsTelemetry() ? "" : "; no telemetry: local mode");
     bootstrap.markInitCompleted();
     loop.start();

@@ -91,7 +91,7 @@ final class InvocationFlow {
       LOOP_LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
     }
     Instant flushDeadline = clock.wallAt(deadlineNanos);
-    guard.run("invokeFinished", () -> finished(flushDeadline));
+    guard.run("invokeFinished", () -> finished(invoke.requestId(), flushDeadline));
   }
 
   private void started(NextEvent.Invoke invoke, Instant now) {
@@ -133,10 +133,11 @@ final class InvocationFlow {
     }
   }
 
-  private void finished(Instant flushDeadline) {
+  private void finished(String requestId, Instant flushDeadline) {
     // The budget counts from here: a wait for the telemetry side to be ready is part of it.
     Instant handedOver = clock.now();
     Optional<TelemetrySide> side = telemetry.await(flushDeadline);
+    side.ifPresent(s -> s.settleInvocation(requestId, flushDeadline));
     if (side.isPresent()
         && side.get().policy().atInvokeEnd(clock.now()) == FlushPolicy.Decision.FLUSH) {
       flush(side.get(), handedOver, flushDeadline);

@@ -16,14 +16,16 @@ final class RunningTelemetry implements TelemetrySide {
   private final TelemetryConverter converter;
   private final ExportPipeline pipeline;
   private final FlushPolicy policy;
+  private final FunctionGrace grace;
   private final LifecycleClock clock;
 
   RunningTelemetry(TelemetryInbox inbox, TelemetryConverter converter, ExportPipeline pipeline,
-      FlushPolicy policy, LifecycleClock clock) {
+      FlushPolicy policy, FunctionGrace grace, LifecycleClock clock) {
     this.inbox = inbox;
     this.converter = converter;
     this.pipeline = pipeline;
     this.policy = policy;
+    this.grace = grace;
     this.clock = clock;
   }
 
@@ -35,6 +37,11 @@ final class RunningTelemetry implements TelemetrySide {
   @Override
   public void onInvoke(NextEvent.Invoke invoke) {
     converter.onInvoke(invoke.requestId(), invoke.invokedFunctionArn(), invoke.deadlineMs());
+  }
+
+  @Override
+  public void settleInvocation(String requestId, Instant until) {
+    grace.await(until);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.lambdatelemetry.otel.json.JsonReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,7 +45,7 @@ public final class TelemetryApiClient {
         "schemaVersion",
         new JsonString(
             s.schemaVersion().orElse(managedInstances ? SCHEMA_MANAGED_INSTANCES : SCHEMA_DEFAULT)));
-    body.put("types", new JsonArray(s.types().stream().<JsonValue>map(JsonString::new).toList()));
+    body.put("types", new JsonArray(types(config).stream().<JsonValue>map(JsonString::new).toList()));
     Map<String, JsonValue> buffering = new LinkedHashMap<>();
     buffering.put("maxItems", JsonNumber.of(s.buffering().maxItems()));
     buffering.put("maxBytes", JsonNumber.of(s.buffering().maxBytes()));
@@ -62,6 +63,18 @@ public final class TelemetryApiClient {
     }
     body.put("destination", new JsonObject(destination));
     return new JsonObject(body);
+  }
+
+  /**
+   * The subscribed streams: {@code subscription.types}, without {@code function} when the function's
+   * logs are to come only over OTLP ({@code function-logs=otlp}), so that no line is paid for twice.
+   */
+  static List<String> types(ExtensionConfig config) {
+    List<String> types = config.subscription().types();
+    if (config.functionLogs() != ExtensionConfig.FunctionLogs.OTLP) {
+      return types;
+    }
+    return types.stream().filter(t -> !t.equals("function")).toList();
   }
 
   /** Sends the subscription; never throws. */

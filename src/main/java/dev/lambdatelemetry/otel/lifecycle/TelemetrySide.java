@@ -19,6 +19,13 @@ interface TelemetrySide {
   /** Tells the converter about an INVOKE event (its ARN, its deadline). */
   void onInvoke(NextEvent.Invoke invoke);
 
+  /**
+   * The invocation {@code requestId} has ended (its runtimeDone converted, or its wait given up):
+   * waits a short grace for a function export still being received (an SDK flush that raced the
+   * function's response), never past {@code until}, so that it is in the invocation's flush.
+   */
+  default void settleInvocation(String requestId, Instant until) {}
+
   /** Exports what is pending, before {@code deadline}. */
   FlushResult flush(Instant deadline);
 

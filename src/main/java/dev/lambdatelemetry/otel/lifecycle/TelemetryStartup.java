@@ -2,6 +2,7 @@ package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
 import dev.lambdatelemetry.otel.config.OtelConfig;
+import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.export.ExportPipeline;
 import dev.lambdatelemetry.otel.export.FlushPolicy;
 import dev.lambdatelemetry.otel.export.ResourceFactory;
@@ -48,9 +49,12 @@ final class TelemetryStartup {
   private final TelemetryReceiver receiver;
   private final InvocationBarrier barrier;
   private final LifecycleClock clock;
+  private final OtelSettings otelSettings;
+  private final FunctionReceiver functionReceiver;
   /** Set once built; read by the metrics export, which may run on another thread before. */
   private volatile TelemetryConverter converter;
   private volatile ListenerMetrics listenerMetrics;
+  private final ReceiverMetrics receiverMetrics;
 
   /**
    * @param env the process environment: the resource's attributes, the initialisation type
@@ -61,6 +65,20 @@ final class TelemetryStartup {
   TelemetryStartup(ExtensionConfig config, OtelConfig otel, Map<String, String> env,
       TelemetryInbox inbox, TelemetryReceiver receiver, InvocationBarrier barrier,
       LifecycleClock clock) {
+    this(config, otel, OtelSettings.from(otel), FunctionReceiver.off(FunctionReceiver.State.DISABLED),
+        env, inbox, receiver, barrier, clock);
+  }
+
+  /**
+   * @param otelSettings the resolved destination (the extension-only settings winning)
+   * @param functionReceiver the local OTLP endpoint, already started: connected to the pipeline here
+   */
+  TelemetryStartup(ExtensionConfig config, OtelConfig otel, OtelSettings otelSettings,
+      FunctionReceiver functionReceiver, Map<String, String> env, TelemetryInbox inbox,
+      TelemetryReceiver receiver, InvocationBarrier barrier, LifecycleClock clock) {
+    this.otelSettings = otelSettings;
+    this.functionReceiver = functionReceiver;
+    this.receiverMetrics = new ReceiverMetrics(functionReceiver, epochNanosOf(clock));
     this.config = config;
     this.otel = otel;
     this.env = env;
@@ -89,7 +107,7 @@ final class TelemetryStartup {
   /** Builds the telemetry side on the calling thread. */
   TelemetrySide build(Registration registration) {
     Resource resource = ResourceFactory.create(env, otel, registration.accountId());
-    ExportPipeline pipeline = ExportPipeline.create(config.export(), otel,
+    ExportPipeline pipeline = new ExportPipeline(config.export(), otelSettings,
         () -> converter == null ? resource : converter.resource(), this::collectMetrics);
     TelemetryConverter c = new TelemetryConverter(
         resource,
@@ -119,7 +137,8 @@ final class TelemetryStartup {
         () -> pipeline.warmUp(clock.now().plus(WARM_UP_BUDGET)), "export-warm-up");
     warm.setDaemon(true);
     warm.start();
-    return new RunningTelemetry(inbox, c, pipeline, policy, clock);
+    return new RunningTelemetry(inbox, c, pipeline, policy,
+        new FunctionGrace(functionReceiver::receiving, config.otlpReceiver().grace(), clock), clock);
   }
 
   /** Our metrics: the converter's, and the listeners' once anything was converted. */
@@ -135,10 +154,15 @@ final class TelemetryStartup {
     }
     List<MetricData> all = new ArrayList<>(conversion);
     all.addAll(l.collect(c.resource(), epochNanos()));
+    all.addAll(receiverMetrics.collect(c.resource(), epochNanos()));
     return all;
   }
 
   private long epochNanos() {
+    return epochNanosOf(clock);
+  }
+
+  private static long epochNanosOf(LifecycleClock clock) {
     return TimeUnit.MILLISECONDS.toNanos(clock.now().toEpochMilli());
   }
 }

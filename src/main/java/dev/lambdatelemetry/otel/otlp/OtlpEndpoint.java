@@ -36,11 +36,15 @@ public final class OtlpEndpoint implements AutoCloseable {
   private final ReceiverCounters counters;
   private final HttpServer httpServer;
   private final HttpServer grpcServer;
+  /** Null when nothing serves. */
+  private final InFlightBudget inFlight;
 
-  private OtlpEndpoint(ReceiverCounters counters, HttpServer httpServer, HttpServer grpcServer) {
+  private OtlpEndpoint(ReceiverCounters counters, HttpServer httpServer, HttpServer grpcServer,
+      InFlightBudget inFlight) {
     this.counters = counters;
     this.httpServer = httpServer;
     this.grpcServer = grpcServer;
+    this.inFlight = inFlight;
   }
 
   /**
@@ -48,15 +52,23 @@ public final class OtlpEndpoint implements AutoCloseable {
    * Must not be called on a Vert.x thread (it waits for the binds). A disabled endpoint binds nothing.
    */
   public static OtlpEndpoint start(OtlpSettings settings, OtlpSink sink, Vertx vertx, Clock clock) {
-    ReceiverCounters counters = new ReceiverCounters();
+    return start(settings, sink, vertx, clock, new ReceiverCounters());
+  }
+
+  /**
+   * As {@link #start(OtlpSettings, OtlpSink, Vertx, Clock)}, counting into {@code counters}: the ones
+   * a {@link FunctionIntake} in front of the sink also counts its discards into.
+   */
+  public static OtlpEndpoint start(OtlpSettings settings, OtlpSink sink, Vertx vertx, Clock clock,
+      ReceiverCounters counters) {
     if (!settings.enabled()) {
-      return new OtlpEndpoint(counters, null, null);
+      return new OtlpEndpoint(counters, null, null, null);
     }
     if (Context.isOnVertxThread()) {
       throw new IllegalStateException("OtlpEndpoint.start waits for its binds: call it off Vert.x threads");
     }
-    RequestProcessor processor = new RequestProcessor(settings, sink, counters,
-        new InFlightBudget(settings.maxInFlightBytes()), clock);
+    InFlightBudget inFlight = new InFlightBudget(settings.maxInFlightBytes());
+    RequestProcessor processor = new RequestProcessor(settings, sink, counters, inFlight, clock);
     HttpReceiver http = new HttpReceiver(processor);
     GrpcReceiver grpc = new GrpcReceiver(processor);
     HttpServer httpServer = vertx.createHttpServer(new HttpServerOptions()
@@ -73,7 +85,7 @@ public final class OtlpEndpoint implements AutoCloseable {
         OtlpSettings.HTTP_PORT_PROPERTY);
     HttpServer grpcUp = await(grpcBound, grpcServer, "OTLP/gRPC", settings.host(), settings.grpcPort(),
         OtlpSettings.GRPC_PORT_PROPERTY);
-    return new OtlpEndpoint(counters, httpUp, grpcUp);
+    return new OtlpEndpoint(counters, httpUp, grpcUp, inFlight);
   }
 
   private static HttpServer await(Future<HttpServer> bound, HttpServer server, String what, String host,
@@ -115,6 +127,14 @@ public final class OtlpEndpoint implements AutoCloseable {
       return "http+grpc";
     }
     return httpServer != null ? "http" : grpcServer != null ? "grpc" : "none";
+  }
+
+  /**
+   * Whether a request body is being received or decoded right now: the lifecycle waits a short grace
+   * for it after {@code platform.runtimeDone} (an SDK flush that raced the function's response).
+   */
+  public boolean receiving() {
+    return inFlight != null && inFlight.used() > 0;
   }
 
   public ReceiverCounters counters() {

@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the endpoint did with the function's requests, per signal. Items (spans, log records, data
  * points) are known only for a request that decoded; a malformed or too large one is counted as a request.
+ *
+ * <p>Beside the requests' outcomes, what {@link FunctionIntake} discarded of accepted requests
+ * ({@link #discarded}): those items were answered as accepted (the SDK must not send them again) but
+ * not exported. {@code ACCEPTED} items minus discarded items is what was passed on.
  */
 public final class ReceiverCounters {
 
@@ -22,19 +26,46 @@ public final class ReceiverCounters {
     REJECTED_TOO_LARGE
   }
 
+  /** Why items of an accepted request were not passed on to export. */
+  public enum Discard {
+    /** Spans already received (same trace and span id): an SDK sent the request again. */
+    DUPLICATE,
+    /** Log records received while the function's logs come only through the Telemetry API. */
+    FUNCTION_LOGS_OFF
+  }
+
   /** Requests and items of one signal and outcome. */
   public record Count(long requests, long items) {}
 
   private final Map<Signal, Map<Outcome, LongAdder[]>> counts = new EnumMap<>(Signal.class);
+  private final Map<Signal, Map<Discard, LongAdder[]>> discards = new EnumMap<>(Signal.class);
 
-  ReceiverCounters() {
+  public ReceiverCounters() {
     for (Signal s : Signal.values()) {
-      Map<Outcome, LongAdder[]> m = new EnumMap<>(Outcome.class);
-      for (Outcome o : Outcome.values()) {
-        m.put(o, new LongAdder[] {new LongAdder(), new LongAdder()});
-      }
-      counts.put(s, m);
+      counts.put(s, adders(Outcome.class));
+      discards.put(s, adders(Discard.class));
     }
+  }
+
+  private static <E extends Enum<E>> Map<E, LongAdder[]> adders(Class<E> type) {
+    Map<E, LongAdder[]> m = new EnumMap<>(type);
+    for (E e : type.getEnumConstants()) {
+      m.put(e, new LongAdder[] {new LongAdder(), new LongAdder()});
+    }
+    return m;
+  }
+
+  /** Counts {@code items} of one accepted request discarded for {@code why}. */
+  void discard(Signal signal, Discard why, int items) {
+    LongAdder[] c = discards.get(signal).get(why);
+    c[0].increment();
+    c[1].add(items);
+  }
+
+  /** Accepted requests of which items were discarded for {@code why}, and those items. */
+  public Count discarded(Signal signal, Discard why) {
+    LongAdder[] c = discards.get(signal).get(why);
+    return new Count(c[0].sum(), c[1].sum());
   }
 
   void add(Signal signal, Outcome outcome, int items) {

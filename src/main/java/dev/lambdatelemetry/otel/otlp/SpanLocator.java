@@ -7,7 +7,7 @@ import java.util.Arrays;
  * Finds, in the bytes of one kept {@code ResourceSpans} element, each span and within it the ranges
  * of {@code trace_id} (field 1), {@code span_id} (2), {@code parent_span_id} (4) and the string value of
  * the attribute (field 9) that names the Lambda invocation ({@code faas.invocation_id}, else
- * {@code aws.request_id}, else {@code faas.execution}). This is what joining the function's spans to
+ * {@code aws.request_id}, else {@code faas.execution}), with its start time (7) and flags (16). This is what joining the function's spans to
  * the platform's needs: it reads ids and rewrites them in place (same length) or rebuilds one span.
  *
  * <p>One {@link Location} object is reused for every span; the walk allocates nothing per span.
@@ -22,6 +22,10 @@ final class SpanLocator {
 
   /** Attribute keys that carry the invocation's request id, most specific first. */
   static final String[] INVOCATION_KEYS = {"faas.invocation_id", "aws.request_id", "faas.execution"};
+  /** {@code SpanFlags.SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK}: the next bit says something. */
+  static final int HAS_IS_REMOTE = 0x100;
+  /** {@code SpanFlags.SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK}: the parent is in another process. */
+  static final int IS_REMOTE = 0x200;
   private static final byte[][] KEY_BYTES = Arrays.stream(INVOCATION_KEYS)
       .map(k -> k.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
 
@@ -42,6 +46,8 @@ final class SpanLocator {
     int invocationIdStart;
     int invocationIdLength;
     int invocationKey;
+    long startTimeUnixNano;
+    int flags;
 
     /** Offset of the span's tag within its ScopeSpans: where a rebuilt span would be written. */
     int fieldStart() {
@@ -89,6 +95,25 @@ final class SpanLocator {
       return invocationIdLength;
     }
 
+    /** {@code start_time_unix_nano} (field 7), 0 when absent. */
+    long startTimeUnixNano() {
+      return startTimeUnixNano;
+    }
+
+    /**
+     * Whether the span's parent is known to be in this process: a parent is present and {@code flags}
+     * (field 16) say it is not remote. False for a root, a remote parent, and when the SDK did not say
+     * (no {@code SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE} bit: older SDKs).
+     */
+    boolean parentKnownLocal() {
+      return parentLength > 0 && (flags & HAS_IS_REMOTE) != 0 && (flags & IS_REMOTE) == 0;
+    }
+
+    /** Whether the SDK said the parent is remote ({@code SPAN_FLAGS_CONTEXT_IS_REMOTE}). */
+    boolean parentKnownRemote() {
+      return parentLength > 0 && (flags & HAS_IS_REMOTE) != 0 && (flags & IS_REMOTE) != 0;
+    }
+
     /** The attribute the invocation id came from (one of {@link #INVOCATION_KEYS}), or null. */
     String invocationKey() {
       return invocationKey < 0 ? null : INVOCATION_KEYS[invocationKey];
@@ -101,6 +126,8 @@ final class SpanLocator {
       traceIdStart = spanIdStart = parentStart = invocationIdStart = -1;
       traceIdLength = spanIdLength = parentLength = invocationIdLength = 0;
       invocationKey = -1;
+      startTimeUnixNano = 0;
+      flags = 0;
     }
   }
 
@@ -139,6 +166,14 @@ final class SpanLocator {
   private static void readSpan(WireReader span, Location loc) throws MalformedMessageException {
     while (span.next()) {
       int field = span.fieldNumber();
+      if (field == 7 && span.wireType() == WireReader.FIXED64) {
+        loc.startTimeUnixNano = span.readFixed64();
+        continue;
+      }
+      if (field == 16 && span.wireType() == WireReader.FIXED32) {
+        loc.flags = span.readFixed32();
+        continue;
+      }
       if (span.wireType() != WireReader.LEN || (field != 1 && field != 2 && field != 4 && field != 9)) {
         span.skip();
         continue;

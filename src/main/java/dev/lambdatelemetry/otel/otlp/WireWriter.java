@@ -33,6 +33,14 @@ final class WireWriter {
     return pos;
   }
 
+  /** Forgets what was written after the first {@code size} bytes. */
+  void truncate(int size) {
+    if (size < 0 || size > pos) {
+      throw new IllegalArgumentException("cannot truncate " + pos + " bytes to " + size);
+    }
+    pos = size;
+  }
+
   byte[] toByteArray() {
     return Arrays.copyOf(buf, pos);
   }
@@ -67,6 +75,13 @@ final class WireWriter {
   void bytes(int fieldNumber, byte[] b, int off, int len) throws TooLargeException {
     tag(fieldNumber, WireReader.LEN);
     varint(len);
+    ensure(len);
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+  }
+
+  /** Copies bytes as they are (an already encoded field or message content). */
+  void raw(byte[] b, int off, int len) throws TooLargeException {
     ensure(len);
     System.arraycopy(b, off, buf, pos, len);
     pos += len;

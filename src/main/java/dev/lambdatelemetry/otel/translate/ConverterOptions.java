@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.translate;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig.Conversion;
+import java.util.Objects;
 
 /**
  * How {@link TelemetryConverter} behaves in this environment.
@@ -12,12 +13,15 @@ import dev.lambdatelemetry.otel.config.ExtensionConfig.Conversion;
  * @param environmentInitType {@code AWS_LAMBDA_INITIALIZATION_TYPE}, or null when unset
  * @param userServiceInstanceId true when the user configured {@code service.instance.id}, which a
  *     SnapStart restore must then leave alone
+ * @param join {@code lambda-telemetry.join}: how platform and function spans of one invocation are
+ *     joined (nothing is joined while the converter has no {@link FunctionTraces})
  */
 public record ConverterOptions(
     boolean platformLogLines,
     int maxOpenInvocations,
     String environmentInitType,
-    boolean userServiceInstanceId) {
+    boolean userServiceInstanceId,
+    JoinMode join) {
 
   /**
    * An assertion only: the configured value is checked, with a message naming its property, by
@@ -27,6 +31,19 @@ public record ConverterOptions(
     if (maxOpenInvocations < 1) {
       throw new IllegalArgumentException("maxOpenInvocations must be >= 1: " + maxOpenInvocations);
     }
+    Objects.requireNonNull(join, "join");
+  }
+
+  /** Options with the default join ({@link JoinMode#DEFAULT}). */
+  public ConverterOptions(boolean platformLogLines, int maxOpenInvocations, String environmentInitType,
+      boolean userServiceInstanceId) {
+    this(platformLogLines, maxOpenInvocations, environmentInitType, userServiceInstanceId, JoinMode.DEFAULT);
+  }
+
+  /** These options with another join mode. */
+  public ConverterOptions withJoin(JoinMode mode) {
+    return new ConverterOptions(platformLogLines, maxOpenInvocations, environmentInitType, userServiceInstanceId,
+        mode);
   }
 
   /**

@@ -10,8 +10,10 @@ import dev.lambdatelemetry.otel.telemetry.model.Tracing;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -46,6 +48,15 @@ final class InvocationState {
   String parentSpanId;
   boolean sampled;
   private boolean idsFromXRay;
+  /** The ids were moved into the function's trace by the join: no later header may change them. */
+  private boolean idsFromJoin;
+
+  /** Where the join with the function's entry span stands; null before the first attempt. */
+  TraceJoiner.Outcome join;
+  /** Span links of the invocation span ({@code lambda-telemetry.join=link}). */
+  List<LinkData> links = List.of();
+  /** The context log records carry while a join may still change the trace id; null when no join. */
+  private LiveSpanContext logContext;
 
   boolean emitted;
   boolean runtimeDoneChildrenEmitted;
@@ -68,7 +79,7 @@ final class InvocationState {
    * report's). A valid header without a usable {@code spanId} keeps the random span id.
    */
   void applyTracing(Tracing tracing) {
-    if (idsFromXRay || tracing == null) {
+    if (idsFromXRay || idsFromJoin || tracing == null) {
       return;
     }
     Optional<XRayHeader> header = XRayHeader.parse(tracing.value());
@@ -81,6 +92,42 @@ final class InvocationState {
     sampled = header.get().sampled();
     if (XRayHeader.isValidSpanId(tracing.spanId())) {
       spanId = tracing.spanId().toLowerCase(Locale.ROOT);
+    }
+    refreshLogContext();
+  }
+
+  /** True when the ids come from the platform's X-Ray header (active tracing). */
+  boolean hasXRayIds() {
+    return idsFromXRay;
+  }
+
+  /**
+   * Log records of this invocation will follow a later change of its trace id (see {@link
+   * LiveSpanContext}); called at creation when a join may happen.
+   */
+  void followJoin() {
+    logContext = new LiveSpanContext(spanContext());
+  }
+
+  /**
+   * The join moves this invocation into the function's trace: the span keeps its span id, takes
+   * {@code joinedTraceId} and the parent {@code joinedParentSpanId} (null: a root span).
+   */
+  void adoptTrace(String joinedTraceId, String joinedParentSpanId) {
+    idsFromJoin = true;
+    traceId = joinedTraceId;
+    parentSpanId = joinedParentSpanId;
+    refreshLogContext();
+  }
+
+  /** The span context log records of this invocation carry. */
+  SpanContext logSpanContext() {
+    return logContext != null ? logContext : spanContext();
+  }
+
+  private void refreshLogContext() {
+    if (logContext != null) {
+      logContext.set(spanContext());
     }
   }
 
@@ -98,7 +145,7 @@ final class InvocationState {
   }
 
   InvocationContext context() {
-    return new InvocationContext(requestId, spanContext());
+    return new InvocationContext(requestId, logSpanContext());
   }
 
   /** platform.start.time, else runtimeDone.time − its duration, else report.time − its duration. */

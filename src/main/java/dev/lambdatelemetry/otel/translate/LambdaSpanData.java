@@ -17,6 +17,7 @@ import java.util.List;
  * live spans with wall-clock times; ours take every time and id from the events.
  *
  * @param parentSpanContext {@link SpanContext#getInvalid()} for a root span
+ * @param links span links (the join's, in {@code lambda-telemetry.join=link}); usually empty
  */
 record LambdaSpanData(
     String name,
@@ -28,8 +29,17 @@ record LambdaSpanData(
     long endEpochNanos,
     Attributes attributes,
     Resource resource,
-    InstrumentationScopeInfo scope)
+    InstrumentationScopeInfo scope,
+    List<LinkData> links)
     implements SpanData {
+
+  /** A span without links. */
+  LambdaSpanData(String name, SpanKind kind, SpanContext spanContext, SpanContext parentSpanContext,
+      StatusData status, long startEpochNanos, long endEpochNanos, Attributes attributes, Resource resource,
+      InstrumentationScopeInfo scope) {
+    this(name, kind, spanContext, parentSpanContext, status, startEpochNanos, endEpochNanos, attributes, resource,
+        scope, List.of());
+  }
 
   @Override
   public String getName() {
@@ -73,7 +83,7 @@ record LambdaSpanData(
 
   @Override
   public List<LinkData> getLinks() {
-    return List.of();
+    return links;
   }
 
   @Override
@@ -93,7 +103,7 @@ record LambdaSpanData(
 
   @Override
   public int getTotalRecordedLinks() {
-    return 0;
+    return links.size();
   }
 
   @Override

@@ -6,13 +6,15 @@ import dev.lambdatelemetry.otel.telemetry.model.SpanRecord;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.sdk.trace.data.LinkData;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * One init sequence ({@code initStart … initRuntimeDone … initReport}) or one SnapStart restore
  * ({@code restoreStart … restoreRuntimeDone … restoreReport}): the same shape, a root span of its own
- * trace. Mutable; used only from the converter's processing thread.
+ * trace, unless the join puts it into the trace of the first invocation after it. Mutable; used only
+ * from the converter's processing thread.
  */
 final class PhaseState {
 
@@ -33,8 +35,15 @@ final class PhaseState {
   /** The invocation sequence number when this phase began: later invocations follow it. */
   final long invocationSequenceAtStart;
 
-  final String traceId;
+  /** Its own random trace, or the first invocation's after a join. */
+  String traceId;
   final String spanId;
+  /** The first invocation's span after a join; null: a root span. */
+  String parentSpanId;
+  /** Span links ({@code lambda-telemetry.join=link}); usually empty. */
+  List<LinkData> links = List.of();
+  /** The join of the first invocation after this phase was decided: the span may be emitted. */
+  boolean joinSettled;
 
   Instant startTime;
   String initializationType;
@@ -59,6 +68,14 @@ final class PhaseState {
 
   SpanContext spanContext() {
     return SpanContext.create(traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
+  }
+
+  /** The parent: the first invocation's span after a join, else none. */
+  SpanContext parentSpanContext() {
+    if (parentSpanId == null) {
+      return SpanContext.getInvalid();
+    }
+    return SpanContext.create(traceId, parentSpanId, TraceFlags.getSampled(), TraceState.getDefault());
   }
 
   /** initStart.time, else report.time − durationMs, else the runtimeDone or report time. */

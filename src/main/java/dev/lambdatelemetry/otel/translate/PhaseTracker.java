@@ -13,15 +13,24 @@ import java.util.List;
  * report; early when a later invocation's span is emitted, when a new sequence of the same kind
  * begins, or at drain. The report of an early-released phase still feeds its duration metric but
  * never makes a second span. Used only from the converter's processing thread.
+ *
+ * <p>With a join ({@link TraceJoiner#active()}), a phase whose report came is held further, until the
+ * join of the first invocation after it is decided (just before that invocation's flush, see {@link
+ * TelemetryConverter#settleJoin}), so that it can go into that invocation's trace: a cold start then
+ * shows in the request's trace. The hold ends at the latest with the releases above (that
+ * invocation's span emitted, a new sequence, drain at SHUTDOWN), so it never outlives SHUTDOWN's
+ * flush; and it is exported in the same flush as it would be without a join.
  */
 final class PhaseTracker {
 
   private final TelemetryConverter converter;
+  private final TraceJoiner joiner;
   private PhaseState init;
   private PhaseState restore;
 
-  PhaseTracker(TelemetryConverter converter) {
+  PhaseTracker(TelemetryConverter converter, TraceJoiner joiner) {
     this.converter = converter;
+    this.joiner = joiner;
   }
 
   void onInitStart(InitStart initStart, String type, Instant time) {
@@ -50,7 +59,7 @@ final class PhaseTracker {
     if (report.durationMs() != null) {
       converter.metrics().recordInitDuration(report.durationMs(), time);
     }
-    emitOnce(init);
+    emitUnlessAwaitingJoin(init);
   }
 
   void onRestoreStart(Instant time) {
@@ -76,11 +85,29 @@ final class PhaseTracker {
     if (report.durationMs() != null) {
       converter.metrics().recordRestoreDuration(report.durationMs(), time);
     }
-    emitOnce(restore);
+    emitUnlessAwaitingJoin(restore);
+  }
+
+  /**
+   * The join of {@code invocation} is decided: a phase before it takes its trace (if it was joined
+   * with the function) and, if its report came, is emitted now.
+   */
+  void onInvocationJoinSettled(InvocationState invocation) {
+    for (PhaseState phase : new PhaseState[] {init, restore}) {
+      if (phase != null && !phase.emitted && !phase.joinSettled && follows(invocation, phase)) {
+        joiner.bindPhase(phase, invocation);
+        if (phase.reportTime != null) {
+          emitOnce(phase);
+        }
+      }
+    }
   }
 
   /** The first invocation after a phase began has been emitted: do not hold the phase any longer. */
   void onInvocationEmitted(InvocationState invocation) {
+    if (joiner.active()) {
+      onInvocationJoinSettled(invocation);
+    }
     for (PhaseState phase : new PhaseState[] {init, restore}) {
       if (phase != null && invocation.sequence > phase.invocationSequenceAtStart) {
         emitOnce(phase);
@@ -110,6 +137,22 @@ final class PhaseTracker {
       return current;
     }
     return begin(current, kind);
+  }
+
+  /**
+   * Whether {@code invocation} is the one a phase's span is joined to: one that began after the phase
+   * began, or, for an init retried inside an invocation ({@code phase=invoke}), that invocation.
+   */
+  private static boolean follows(InvocationState invocation, PhaseState phase) {
+    return invocation.sequence > phase.invocationSequenceAtStart
+        || (LambdaAttributes.PHASE_INVOKE.equals(phase.phase)
+            && invocation.sequence == phase.invocationSequenceAtStart);
+  }
+
+  private void emitUnlessAwaitingJoin(PhaseState phase) {
+    if (!joiner.active() || phase.joinSettled) {
+      emitOnce(phase);
+    }
   }
 
   private void emitOnce(PhaseState phase) {

@@ -58,10 +58,14 @@ final class SpanTranslator {
         end,
         invocationAttributes(state),
         resource,
-        scope);
+        scope,
+        state.links);
   }
 
-  /** The init or restore span: a root span of its own trace. */
+  /**
+   * The init or restore span: a root span of its own trace, or a child of the first invocation's span
+   * after a join.
+   */
   SpanData phase(PhaseState state, Resource resource, Instant fallbackEnd) {
     long start = nanos(state.startTime());
     Instant endTime = state.endTime();
@@ -78,13 +82,14 @@ final class SpanTranslator {
         state.kind.spanName,
         SpanKind.INTERNAL,
         state.spanContext(),
-        SpanContext.getInvalid(),
+        state.parentSpanContext(),
         status,
         start,
         end,
         attributes.build(),
         resource,
-        scope);
+        scope,
+        state.links);
   }
 
   /**

@@ -57,16 +57,28 @@ import org.jboss.logging.Logger;
  * released early at {@link #drain()} or when the first invocation after them is emitted, because the
  * report of a provisioned-concurrency or SnapStart init can arrive late or never.
  *
- * <p>Threading: {@link #accept}, {@link #onInvoke} and {@link #drain} are meant for one processing
- * thread (they are synchronized, so another caller is safe too); {@link #collectMetrics()},
- * {@link #resource()} and the counters may be called from any thread and never wait for conversion.
+ * <p><b>One trace per invocation.</b> With the function's own spans at hand ({@link FunctionTraces})
+ * and {@link ConverterOptions#join()} not {@code off}, each invocation span is joined with the
+ * function's entry span by {@link TraceJoiner}. The decision must come before the function's spans
+ * leave, in the invocation's flush; our invocation span leaves later (at its report, see above), so
+ * it can still take the function's trace id then. The lifecycle therefore calls {@link #settleJoin}
+ * just before that flush; the join is tried once more when the span is emitted. What the platform
+ * side emits before the decision follows it: the invocation's log records read its ids at export
+ * ({@link LiveSpanContext}), and an init or restore span is held for the first invocation's
+ * decision ({@link PhaseTracker}).
  *
- * <p>Why one class of some 430 lines (a third of them comments): the invocation rules above share
+ * <p>Threading: {@link #accept}, {@link #onInvoke} and {@link #drain} are meant for one processing
+ * thread (they are synchronized, so another caller is safe too: {@link #settleJoin} comes from the
+ * lifecycle's); {@link #collectMetrics()}, {@link #resource()} and the counters may be called from
+ * any thread and never wait for conversion.
+ *
+ * <p>Why one class of some 500 lines (a third of them comments): the invocation rules above share
  * one small state (the open invocation, a pending cold start, the Managed Instances mode, the time
  * of the event being processed) that every event type reads and changes, and they read best
  * together. What shares less is apart: init and restore spans ({@link PhaseTracker}), span building
- * ({@link SpanTranslator}), log records ({@link LogTranslator}, {@link PlatformLogs}), metrics
- * ({@link MetricsAggregator}) and the resource ({@link EnvironmentResource}).
+ * ({@link SpanTranslator}), the join ({@link TraceJoiner}), log records ({@link LogTranslator},
+ * {@link PlatformLogs}), metrics ({@link MetricsAggregator}) and the resource ({@link
+ * EnvironmentResource}).
  */
 public final class TelemetryConverter {
 
@@ -82,6 +94,7 @@ public final class TelemetryConverter {
   private final EnvironmentResource resource;
   private final InvocationStore invocations = new InvocationStore();
   private final PhaseTracker phases;
+  private final TraceJoiner joiner;
   private final AtomicLong evicted = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong failedOperations = new AtomicLong();
@@ -105,6 +118,18 @@ public final class TelemetryConverter {
    */
   public TelemetryConverter(
       Resource baseResource, SignalSink sink, ConverterOptions options, LogRecordFactory logs, IdSource ids) {
+    this(baseResource, sink, options, logs, ids, FunctionTraces.NONE);
+  }
+
+  /**
+   * A converter that joins its invocation spans with the function's own spans ({@link
+   * ConverterOptions#join()}; see {@link #settleJoin}).
+   *
+   * @param functionTraces the function's spans received on the local OTLP endpoint, or {@link
+   *     FunctionTraces#NONE} when the endpoint is off: then nothing is joined, whatever the mode
+   */
+  public TelemetryConverter(Resource baseResource, SignalSink sink, ConverterOptions options,
+      LogRecordFactory logs, IdSource ids, FunctionTraces functionTraces) {
     this.sink = Objects.requireNonNull(sink, "sink");
     this.options = Objects.requireNonNull(options, "options");
     this.logs = Objects.requireNonNull(logs, "logs");
@@ -112,7 +137,8 @@ public final class TelemetryConverter {
     this.resource = new EnvironmentResource(Objects.requireNonNull(baseResource, "baseResource"),
         options.userServiceInstanceId());
     this.spans = new SpanTranslator(scope, ids);
-    this.phases = new PhaseTracker(this);
+    this.joiner = new TraceJoiner(functionTraces, options.join());
+    this.phases = new PhaseTracker(this, joiner);
     this.managedInstances = INIT_TYPE_MANAGED_INSTANCES.equals(options.environmentInitType());
   }
 
@@ -143,6 +169,37 @@ public final class TelemetryConverter {
     } catch (RuntimeException e) {
       failedOperations.incrementAndGet();
       LOG.debugf(e, "[convert] could not apply INVOKE %s", requestId);
+    }
+  }
+
+  /**
+   * The end-of-invocation flush of {@code requestId} is about to begin: decides now whether the
+   * function's entry span of that invocation joins its platform span, since the flush may export the
+   * entry span. Call it once the invocation's {@code platform.runtimeDone} was processed (or the wait
+   * for it ended) and the grace for the function's late data has passed, immediately before the
+   * flush; and at the same point when the flush policy does not flush then. Any thread (synchronized
+   * with conversion; it waits for at most the event being converted).
+   *
+   * <p>An entry span not received by then is not waited for: the function's spans go as they came,
+   * and the join is tried once more when the platform span is emitted (at the invocation's report),
+   * in case the entry span came later and is still unexported. An init or restore span held for this
+   * decision is released now, joined when the invocation was. Unknown request ids are ignored. Never
+   * throws: a failure is counted in {@link #failedOperations()}.
+   */
+  public synchronized void settleJoin(String requestId) {
+    try {
+      if (!joiner.active()) {
+        return;
+      }
+      InvocationState state = invocations.find(requestId);
+      if (state == null || state.emitted) {
+        return;
+      }
+      joiner.attempt(state);
+      phases.onInvocationJoinSettled(state);
+    } catch (RuntimeException e) {
+      failedOperations.incrementAndGet();
+      LOG.debugf(e, "[convert] could not join %s", requestId);
     }
   }
 
@@ -187,6 +244,19 @@ public final class TelemetryConverter {
    */
   public long failedOperations() {
     return failedOperations.get();
+  }
+
+  /** Invocations whose platform span was joined (or linked) with the function's entry span. */
+  public long joinedInvocations() {
+    return joiner.joinedInvocations();
+  }
+
+  /**
+   * Invocations emitted unjoined while a join was on: the function sent no entry span in time (or
+   * none at all), or it was exported before it could be reparented.
+   */
+  public long unjoinedInvocations() {
+    return joiner.unjoinedInvocations();
   }
 
   /** Events of a type we do not model. */
@@ -245,7 +315,8 @@ public final class TelemetryConverter {
       openRequestId = start.requestId();
     }
     if (options.platformLogLines()) {
-      sink.log(PlatformLogs.start(start.requestId(), start.version(), time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.start(start.requestId(), start.version(), time, state.logSpanContext(), resource.get(),
+          scope));
     }
   }
 
@@ -260,7 +331,7 @@ public final class TelemetryConverter {
     state.applyTracing(runtimeDone.tracing());
     closeIfOpen(state);
     if (options.platformLogLines()) {
-      sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.end(state.requestId, time, state.logSpanContext(), resource.get(), scope));
     }
     if (state.emitted) {
       recordLate(state);
@@ -285,9 +356,9 @@ public final class TelemetryConverter {
     closeIfOpen(state);
     if (options.platformLogLines()) {
       if (state.runtimeDone == null) { // Managed Instances: the report is the only terminal event
-        sink.log(PlatformLogs.end(state.requestId, time, state.spanContext(), resource.get(), scope));
+        sink.log(PlatformLogs.end(state.requestId, time, state.logSpanContext(), resource.get(), scope));
       }
-      sink.log(PlatformLogs.report(report, time, state.spanContext(), resource.get(), scope));
+      sink.log(PlatformLogs.report(report, time, state.logSpanContext(), resource.get(), scope));
     }
     if (report.metrics() != null && report.metrics().maxMemoryUsedMB() != null) {
       metrics.recordMemoryUsed(report.metrics().maxMemoryUsedMB(), time);
@@ -354,6 +425,9 @@ public final class TelemetryConverter {
       return state;
     }
     state = new InvocationState(requestId, ++invocationSequence, ids);
+    if (joiner.active()) {
+      state.followJoin();
+    }
     state.coldStartByEnvironment = pendingColdStart;
     pendingColdStart = false;
     invocations.hold(state);
@@ -388,6 +462,10 @@ public final class TelemetryConverter {
     // With no duration known (no runtimeDone, no report), the span ends at the last event seen while
     // it was open: never at a later, unrelated event.
     Instant fallbackEnd = state.lastSeen != null ? state.lastSeen : state.startTime();
+    // The last chance to join, for an invocation whose flush came before its entry span, or that
+    // never had a flush of its own (Managed Instances, an evicted or drained invocation).
+    joiner.attempt(state);
+    joiner.count(state);
     sink.span(spans.invocation(state, resource.get(), fallbackEnd == null ? latestTime : fallbackEnd));
     state.emitted = true;
     invocations.retire(state);

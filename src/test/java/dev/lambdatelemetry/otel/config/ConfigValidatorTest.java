@@ -121,7 +121,58 @@ class ConfigValidatorTest {
         argumentSet("a runtimeDone wait of centuries (nanoseconds overflow)",
             "lambda-telemetry.invoke.max-wait", "PT9000000H", "lambda-telemetry.invoke.max-wait"),
         argumentSet("an open period cap of centuries", "lambda-telemetry.export.breaker.max-wait",
-            "PT9000000H", "lambda-telemetry.export.breaker.max-wait"));
+            "PT9000000H", "lambda-telemetry.export.breaker.max-wait"),
+        argumentSet("an OTLP/HTTP port of 0", "lambda-telemetry.otlp-receiver.http-port", "0",
+            "lambda-telemetry.otlp-receiver.http-port"),
+        argumentSet("an OTLP/gRPC port above 65535", "lambda-telemetry.otlp-receiver.grpc-port",
+            "70000", "lambda-telemetry.otlp-receiver.grpc-port"),
+        argumentSet("both OTLP ports the same", "lambda-telemetry.otlp-receiver.grpc-port", "4318",
+            "lambda-telemetry.otlp-receiver.grpc-port"),
+        argumentSet("an OTLP port that is the listener's", "lambda-telemetry.otlp-receiver.http-port",
+            "4290", "lambda-telemetry.listener.port"),
+        argumentSet("an OTLP body limit of a few bytes", "lambda-telemetry.otlp-receiver.max-body-bytes",
+            "100", "lambda-telemetry.otlp-receiver.max-body-bytes"),
+        argumentSet("a negative OTLP grace", "lambda-telemetry.otlp-receiver.grace", "PT-0.1S",
+            "lambda-telemetry.otlp-receiver.grace"),
+        argumentSet("an OTLP grace billed for seconds", "lambda-telemetry.otlp-receiver.grace", "PT5S",
+            "lambda-telemetry.otlp-receiver.grace"),
+        argumentSet("a destination that is no URL", "lambda-telemetry.otlp.endpoint", "collector:4318",
+            "lambda-telemetry.otlp.endpoint"),
+        argumentSet("a destination that is our own endpoint", "lambda-telemetry.otlp.endpoint",
+            "http://localhost:4318", "lambda-telemetry.otlp.endpoint"),
+        argumentSet("a destination that is our own gRPC endpoint", "lambda-telemetry.otlp.endpoint",
+            "http://127.0.0.1:4317", "lambda-telemetry.otlp.endpoint"),
+        argumentSet("a protocol we cannot send", "lambda-telemetry.otlp.protocol", "http/json",
+            "lambda-telemetry.otlp.protocol"));
+  }
+
+  /** Invalid values whose text must not be repeated in the message (secrets). */
+  static Stream<Arguments> invalidSecret() {
+    return Stream.of(
+        argumentSet("headers without '='", "lambda-telemetry.otlp.headers", "api-key",
+            "lambda-telemetry.otlp.headers"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidSecret")
+  void invalidSecret_isReportedNamingThePropertyButNotTheValue(String key, String value, String named) {
+    assertThat(ConfigValidator.problems(config(Map.of(key, value)), false))
+        .singleElement().asString().contains(named).doesNotContain(value);
+  }
+
+  @Test
+  void ownEndpoint_isAcceptedWhenTheReceiverIsOff() {
+    assertThat(ConfigValidator.problems(config(Map.of(
+        "lambda-telemetry.otlp.endpoint", "http://localhost:4318",
+        "lambda-telemetry.otlp-receiver.enabled", "false")), false)).isEmpty();
+  }
+
+  @Test
+  void aCollectorOnLoopbackAtAnotherPort_isAccepted() {
+    assertThat(ConfigValidator.problems(config(Map.of(
+        "lambda-telemetry.otlp.endpoint", "http://localhost:14318",
+        "lambda-telemetry.otlp.protocol", "grpc",
+        "lambda-telemetry.otlp.headers", "x-api-key=abc%3D")), false)).isEmpty();
   }
 
   /**
@@ -131,11 +182,15 @@ class ConfigValidatorTest {
   static final Set<String> NOTHING_TO_CHECK = Set.of(
       "lambda-telemetry.extension-name",
       "lambda-telemetry.listener.protocol",
-      "lambda-telemetry.conversion.platform-log-lines");
+      "lambda-telemetry.conversion.platform-log-lines",
+      "lambda-telemetry.otlp-receiver.enabled",
+      "lambda-telemetry.otlp-receiver.enrich-resource",
+      "lambda-telemetry.join",
+      "lambda-telemetry.function-logs");
 
   @Test
   void everyProperty_hasAnInvalidCase_orIsListedAsHavingNone() {
-    Set<String> covered = invalid()
+    Set<String> covered = Stream.concat(invalid(), invalidSecret())
         .map(a -> (String) a.get()[0])
         .collect(Collectors.toCollection(TreeSet::new));
     covered.addAll(NOTHING_TO_CHECK);
@@ -195,5 +250,18 @@ class ConfigValidatorTest {
     ExtensionConfig c = config(Map.of("lambda-telemetry.subscription.schema-version", "2022-12-13"));
     assertThat(ConfigValidator.problems(c, false)).isEmpty();
     assertThat(ConfigValidator.problems(c, true)).singleElement().asString().contains("2025-01-29");
+  }
+
+  @Test
+  void joinAndFunctionLogs_readTheDocumentedLowerCaseNames() {
+    ExtensionConfig c = config(Map.of(
+        "lambda-telemetry.join", "link", "lambda-telemetry.function-logs", "telemetry-api"));
+    assertThat(c.join()).isEqualTo(ExtensionConfig.Join.LINK);
+    assertThat(c.functionLogs()).isEqualTo(ExtensionConfig.FunctionLogs.TELEMETRY_API);
+    ExtensionConfig defaults = config(Map.of());
+    assertThat(defaults.join()).isEqualTo(ExtensionConfig.Join.REWRITE);
+    assertThat(defaults.functionLogs()).isEqualTo(ExtensionConfig.FunctionLogs.BOTH);
+    assertThat(defaults.otlpReceiver().enabled()).isTrue();
+    assertThat(defaults.otlpReceiver().httpPort()).isEqualTo(4318);
   }
 }

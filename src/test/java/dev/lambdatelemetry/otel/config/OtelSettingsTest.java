@@ -291,4 +291,61 @@ class OtelSettingsTest {
     assertThat(s.metrics().exporters()).containsExactly(ExporterKind.OTLP);
     assertThat(s.sdkDisabled()).isTrue();
   }
+
+  // The extension-only destination: LAMBDA_TELEMETRY_OTLP_* win over OTEL_EXPORTER_OTLP_*, which the
+  // function's SDK reads too (and which then points at our local endpoint).
+
+  private static OtelSettings withOwn(Map<String, String> otel, String endpoint, String headers,
+      String protocol) {
+    return OtelSettings.from(TestConfigs.otel(otel), new OtelSettings.OwnDestination(
+        java.util.Optional.ofNullable(endpoint), java.util.Optional.ofNullable(headers),
+        java.util.Optional.ofNullable(protocol)));
+  }
+
+  @Test
+  void ownEndpoint_winsOverTheGeneralAndPerSignalOtelEndpoints() {
+    OtelSettings s = withOwn(Map.of(
+        "otel.exporter.otlp.endpoint", "http://localhost:4318",
+        "otel.exporter.otlp.traces.endpoint", "http://localhost:4318/v1/traces"),
+        "https://collector.example:4318", null, null);
+    assertThat(s.traces().endpoint()).hasToString("https://collector.example:4318/v1/traces");
+    assertThat(s.logs().endpoint()).hasToString("https://collector.example:4318/v1/logs");
+    assertThat(s.metrics().endpoint()).hasToString("https://collector.example:4318/v1/metrics");
+  }
+
+  @Test
+  void ownHeaders_replaceTheOtelHeaders_andOwnProtocolWins() {
+    OtelSettings s = withOwn(Map.of(
+        "otel.exporter.otlp.headers", "authorization=local",
+        "otel.exporter.otlp.logs.headers", "x-extra=1",
+        "otel.exporter.otlp.protocol", "http/protobuf"),
+        "http://collector:4317", "x-api-key=secret", "grpc");
+    assertThat(s.logs().headers()).containsExactly(Map.entry("x-api-key", "secret"));
+    assertThat(s.traces().protocol()).isEqualTo(Protocol.GRPC);
+    assertThat(s.traces().endpoint()).hasToString("http://collector:4317");
+  }
+
+  @Test
+  void withoutOwnSettings_theOtelOnesApplyAsBefore() {
+    OtelSettings s = withOwn(Map.of("otel.exporter.otlp.endpoint", "http://collector:4318",
+        "otel.exporter.otlp.headers", "a=b"), null, null, null);
+    assertThat(s.traces().endpoint()).hasToString("http://collector:4318/v1/traces");
+    assertThat(s.traces().headers()).containsExactly(Map.entry("a", "b"));
+  }
+
+  @Test
+  void loopingBackTo_namesTheSignalsSentToALoopbackAddressAtOurPorts() {
+    java.util.Set<Integer> ours = java.util.Set.of(4318, 4317);
+    // The OTLP default is localhost:4318: with our endpoint there, we would send to ourselves.
+    assertThat(OtelSettings.from(TestConfigs.otel(Map.of())).loopingBackTo(ours))
+        .containsExactly(OtelSettings.Signal.TRACES, OtelSettings.Signal.LOGS, OtelSettings.Signal.METRICS);
+    assertThat(OtelSettings.from(TestConfigs.otel(Map.of(
+        "otel.exporter.otlp.endpoint", "http://127.0.0.1:4318",
+        "otel.exporter.otlp.metrics.endpoint", "http://collector:4318/v1/metrics",
+        "otel.logs.exporter", "none"))).loopingBackTo(ours))
+        .containsExactly(OtelSettings.Signal.TRACES);
+    assertThat(OtelSettings.from(TestConfigs.otel(Map.of(
+        "otel.exporter.otlp.endpoint", "http://localhost:14318"))).loopingBackTo(ours)).isEmpty();
+    assertThat(withOwn(Map.of(), "http://collector:4318", null, null).loopingBackTo(ours)).isEmpty();
+  }
 }

@@ -44,6 +44,11 @@ final class ConverterHarness implements SignalSink {
     this.converter = new TelemetryConverter(BASE, this, options, this::fakeLog, ids);
   }
 
+  /** A converter that joins its spans with the function's ({@code options.join()}). */
+  ConverterHarness(ConverterOptions options, FunctionTraces functionTraces) {
+    this.converter = new TelemetryConverter(BASE, this, options, this::fakeLog, ids, functionTraces);
+  }
+
   ConverterHarness() {
     this(ConverterOptions.defaults(null));
   }
