@@ -60,7 +60,7 @@ public class ExtensionApplication implements QuarkusApplication {
     // Bound beside the subscription: the function's runtime is starting, and its SDK may export
     // during its own init, so the endpoint must listen before our first next.
     FunctionReceiver functionReceiver =
-        FunctionReceiver.start(config.otlpReceiver(), otelSettings, vertx, Clock.systemUTC());
+        FunctionReceiver.start(config, otelSettings, vertx, Clock.systemUTC());
     TelemetryMode mode;
     Ready<TelemetrySide> telemetry;
     long bootedNanos = System.nanoTime();

@@ -1,11 +1,13 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.config.ExtensionConfig;
+import dev.lambdatelemetry.otel.config.MemoryBudget;
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.otlp.OtlpEndpoint;
 import dev.lambdatelemetry.otel.otlp.OtlpSettings;
 import dev.lambdatelemetry.otel.otlp.OtlpSink;
 import dev.lambdatelemetry.otel.otlp.ReceivedBatch;
+import dev.lambdatelemetry.otel.otlp.ReceiverCounters;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,8 +37,16 @@ final class FunctionReceiver {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.lifecycle");
   /** The binds take milliseconds; this only bounds a broken Vert.x (the endpoint's own bound is 5 s). */
   static final Duration START_WAIT = Duration.ofSeconds(6);
-  /** What is held before the pipeline exists: the telemetry side is built within a second. */
-  static final long HELD_BYTES = 4L * 1024 * 1024;
+  /**
+   * What the function's data may hold, queued for export (and, before the pipeline exists, held
+   * here): as much as one of the platform's pending queues ({@link MemoryBudget}, 2.4 MiB at the
+   * launcher's 24 MiB heap), so that a burst of the function cannot take the heap the platform's
+   * side was sized for. A request larger than what is free is answered with {@code
+   * partial_success}, never a retryable status.
+   */
+  static long queueBytes(ExtensionConfig config) {
+    return MemoryBudget.queueBytes(config.export(), MemoryBudget.maxHeap());
+  }
 
   /** Why the endpoint serves or not: the value of the self-telemetry attribute. */
   enum State {
@@ -67,6 +77,8 @@ final class FunctionReceiver {
   private final CompletableFuture<OtlpEndpoint> started;
   private final HandOff handOff;
   private final State notStarted;
+  /** The endpoint's counters, shared with the intake that counts what it discards. */
+  private final ReceiverCounters counters = new ReceiverCounters();
 
   private FunctionReceiver(CompletableFuture<OtlpEndpoint> started, HandOff handOff, State notStarted) {
     this.started = started;
@@ -84,8 +96,9 @@ final class FunctionReceiver {
    *
    * @param settings our resolved destination, to refuse one that is this endpoint
    */
-  static FunctionReceiver start(ExtensionConfig.OtlpReceiver config, OtelSettings settings,
-      Vertx vertx, Clock clock) {
+  static FunctionReceiver start(ExtensionConfig extension, OtelSettings settings, Vertx vertx,
+      Clock clock) {
+    ExtensionConfig.OtlpReceiver config = extension.otlpReceiver();
     if (!config.enabled()) {
       return off(State.DISABLED);
     }
@@ -99,15 +112,22 @@ final class FunctionReceiver {
           looping, settings.target(looping.get(0)).endpoint());
       return off(State.DESTINATION_IS_LOCAL);
     }
+    // One body at a time in flight (with its gzip inflation inside the same bound): the bodies are
+    // read on one event loop per port, and the heap is small.
+    long queueBytes = queueBytes(extension);
     OtlpSettings otlp = OtlpSettings.defaults()
         .withPorts(config.httpPort(), config.grpcPort())
-        .withLimits(config.maxBodyBytes(), 2L * config.maxBodyBytes(),
-            Math.max(OtlpSettings.DEFAULT_QUEUE_MAX_BYTES, config.maxBodyBytes()));
-    HandOff handOff = new HandOff(HELD_BYTES);
-    CompletableFuture<OtlpEndpoint> started = new CompletableFuture<>();
+        .withLimits(config.maxBodyBytes(), config.maxBodyBytes(), queueBytes);
+    FunctionReceiver receiver =
+        new FunctionReceiver(new CompletableFuture<>(), new HandOff(queueBytes), State.FAILED);
+    receiver.bind(otlp, vertx, clock);
+    return receiver;
+  }
+
+  private void bind(OtlpSettings otlp, Vertx vertx, Clock clock) {
     Thread t = new Thread(() -> {
       try {
-        started.complete(OtlpEndpoint.start(otlp, handOff, vertx, clock));
+        started.complete(OtlpEndpoint.start(otlp, handOff, vertx, clock, counters));
       } catch (RuntimeException | LinkageError e) {
         LOG.warn("the local OTLP endpoint could not start; the extension goes on without it", e);
         started.complete(null);
@@ -115,7 +135,16 @@ final class FunctionReceiver {
     }, "otlp-receiver-start");
     t.setDaemon(true);
     t.start();
-    return new FunctionReceiver(started, handOff, State.FAILED);
+  }
+
+  /** What the endpoint (and the intake behind it) counted. */
+  ReceiverCounters counters() {
+    return counters;
+  }
+
+  /** Whether it listens on at least one port (waits for the binds, bounded). */
+  boolean serving() {
+    return endpoint() != null && !"none".equals(endpoint().serving());
   }
 
   /** Waits (bounded) until the ports are bound or refused; called before our first {@code next}. */

@@ -1,7 +1,6 @@
 package dev.lambdatelemetry.otel.lifecycle;
 
 import dev.lambdatelemetry.otel.Instrumentation;
-import dev.lambdatelemetry.otel.otlp.OtlpEndpoint;
 import dev.lambdatelemetry.otel.otlp.ReceiverCounters;
 import dev.lambdatelemetry.otel.otlp.Signal;
 import io.opentelemetry.api.common.AttributeKey;
@@ -54,12 +53,11 @@ final class ReceiverMetrics {
         "Whether the local OTLP endpoint serves, and why not", "1",
         ImmutableGaugeData.create(List.of(ImmutableLongPointData.create(startEpochNanos,
             nowEpochNanos, Attributes.of(STATE_KEY, receiver.state().value()), 1)))));
-    OtlpEndpoint endpoint = receiver.endpointIfStarted();
-    if (endpoint == null) {
+    if (receiver.endpointIfStarted() == null) {
       return metrics;
     }
     List<LongPointData> points = new ArrayList<>();
-    ReceiverCounters counters = endpoint.counters();
+    ReceiverCounters counters = receiver.counters();
     for (Signal signal : Signal.values()) {
       for (ReceiverCounters.Outcome outcome : ReceiverCounters.Outcome.values()) {
         ReceiverCounters.Count c = counters.get(signal, outcome);

@@ -42,6 +42,8 @@ final class RunningTelemetry implements TelemetrySide {
   @Override
   public void settleInvocation(String requestId, Instant until) {
     grace.await(until);
+    // After the grace: the entry span of a flush that raced the response can still be joined.
+    converter.settleJoin(requestId);
   }
 
   @Override

@@ -12,7 +12,11 @@ import dev.lambdatelemetry.otel.telemetry.ListenerMetrics;
 import dev.lambdatelemetry.otel.telemetry.TelemetryInbox;
 import dev.lambdatelemetry.otel.telemetry.TelemetryProcessor;
 import dev.lambdatelemetry.otel.telemetry.TelemetryReceiver;
+import dev.lambdatelemetry.otel.otlp.FunctionIntake;
+import dev.lambdatelemetry.otel.otlp.FunctionSpanIndex;
 import dev.lambdatelemetry.otel.translate.ConverterOptions;
+import dev.lambdatelemetry.otel.translate.FunctionTraces;
+import dev.lambdatelemetry.otel.translate.JoinMode;
 import dev.lambdatelemetry.otel.translate.IdSource;
 import dev.lambdatelemetry.otel.translate.LogTranslator;
 import dev.lambdatelemetry.otel.translate.TelemetryConverter;
@@ -109,6 +113,9 @@ final class TelemetryStartup {
     Resource resource = ResourceFactory.create(env, otel, registration.accountId());
     ExportPipeline pipeline = new ExportPipeline(config.export(), otelSettings,
         () -> converter == null ? resource : converter.resource(), this::collectMetrics);
+    // The join's index of the function's spans: only when the endpoint serves and a join is wanted.
+    FunctionSpanIndex index = config.join() != ExtensionConfig.Join.OFF && functionReceiver.serving()
+        ? new FunctionSpanIndex() : null;
     TelemetryConverter c = new TelemetryConverter(
         resource,
         pipeline,
@@ -116,10 +123,13 @@ final class TelemetryStartup {
             config.conversion().platformLogLines(),
             config.conversion().maxOpenInvocations(),
             env.get(LambdaApi.ENV_INITIALIZATION_TYPE),
-            ResourceFactory.userSetServiceInstanceId(otel)),
+            ResourceFactory.userSetServiceInstanceId(otel),
+            joinMode(config.join())),
         new LogTranslator()::translate,
-        IdSource.secureRandom());
+        IdSource.secureRandom(),
+        index == null ? FunctionTraces.NONE : index);
     converter = c;
+    connectFunctionReceiver(pipeline, index);
     TelemetryProcessor processor = new TelemetryProcessor(inbox, new BatchParser(), c::accept, barrier);
     processor.start();
     listenerMetrics = new ListenerMetrics(inbox, receiver, processor,
@@ -139,6 +149,32 @@ final class TelemetryStartup {
     warm.start();
     return new RunningTelemetry(inbox, c, pipeline, policy,
         new FunctionGrace(functionReceiver::receiving, config.otlpReceiver().grace(), clock), clock);
+  }
+
+  /**
+   * The local endpoint's batches from now on go through the intake (duplicates out, the resource
+   * completed, the entry spans indexed for the join) into the pipeline's queues for the function.
+   */
+  private void connectFunctionReceiver(ExportPipeline pipeline, FunctionSpanIndex index) {
+    if (index != null) {
+      pipeline.setBatchEditor(index);
+    }
+    ExtensionConfig.OtlpReceiver r = config.otlpReceiver();
+    FunctionIntake intake = new FunctionIntake(
+        pipeline.functionSink(FunctionReceiver.queueBytes(config)),
+        new FunctionIntake.Options(r.enrichResource(),
+            config.functionLogs() != ExtensionConfig.FunctionLogs.TELEMETRY_API,
+            FunctionIntake.Options.defaults().dedupWindow()),
+        () -> converter.resource().getAttributes(), index, functionReceiver.counters());
+    functionReceiver.connect(intake);
+  }
+
+  static JoinMode joinMode(ExtensionConfig.Join join) {
+    return switch (join) {
+      case REWRITE -> JoinMode.REWRITE;
+      case LINK -> JoinMode.LINK;
+      case OFF -> JoinMode.OFF;
+    };
   }
 
   /** Our metrics: the converter's, and the listeners' once anything was converted. */

@@ -48,10 +48,10 @@ class FunctionReceiverTest {
     }
   }
 
-  private static ExtensionConfig.OtlpReceiver receiverConfig(int http, int grpc) {
+  private static ExtensionConfig receiverConfig(int http, int grpc) {
     return TestConfigs.extension(Map.of(
         "lambda-telemetry.otlp-receiver.http-port", "" + http,
-        "lambda-telemetry.otlp-receiver.grpc-port", "" + grpc)).otlpReceiver();
+        "lambda-telemetry.otlp-receiver.grpc-port", "" + grpc));
   }
 
   private static OtelSettings collectorElsewhere() {
@@ -93,7 +93,7 @@ class FunctionReceiverTest {
   @Test
   void disabled_bindsNothing() {
     FunctionReceiver r = FunctionReceiver.start(TestConfigs.extension(Map.of(
-        "lambda-telemetry.otlp-receiver.enabled", "false")).otlpReceiver(), collectorElsewhere(),
+        "lambda-telemetry.otlp-receiver.enabled", "false")), collectorElsewhere(),
         vertx, Clock.systemUTC());
     assertThat(r.state()).isEqualTo(FunctionReceiver.State.DISABLED);
     assertThat(r.endpoint()).isNull();
