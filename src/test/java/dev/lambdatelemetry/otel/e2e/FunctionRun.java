@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.e2e;
 
 import dev.lambdatelemetry.otel.simulator.FunctionCall;
+import dev.lambdatelemetry.otel.simulator.FunctionRequest;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
 import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
 import dev.lambdatelemetry.otel.simulator.process.ExtensionProcess;
@@ -11,6 +12,7 @@ import dev.lambdatelemetry.otel.simulator.function.FunctionSettings;
 import dev.lambdatelemetry.otel.simulator.function.JavaSdkFunction;
 import dev.lambdatelemetry.otel.simulator.function.LocalFunction;
 import dev.lambdatelemetry.otel.simulator.function.NodeFunction;
+import dev.lambdatelemetry.otel.testing.OtlpGrpcReceiver;
 import dev.lambdatelemetry.otel.testing.OtlpReceiver;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,6 +39,7 @@ record FunctionRun(ExtensionRun run, List<FunctionCall> calls) {
 
   /** Each invocation's deadline: the budgets below must fit in it on a loaded 2-core machine. */
   static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Starts the function, then the extension, and plays {@code scenario}. The flush budgets are generous: these
@@ -56,6 +59,9 @@ record FunctionRun(ExtensionRun run, List<FunctionCall> calls) {
     all.put("LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S");
     all.put("LAMBDA_TELEMETRY_EXPORT_FIRST_FLUSH_BUDGET", "PT2.5S");
     all.putAll(env);
+    if (sdk == Sdk.JAVA) {
+      warmUpJavaSdk(protocol);
+    }
     AtomicReference<LambdaSimulator> simulator = new AtomicReference<>();
     try (LocalFunction function = sdk == Sdk.NODE ? NodeFunction.start(settings)
         : JavaSdkFunction.start(settings)) {
@@ -65,6 +71,20 @@ record FunctionRun(ExtensionRun run, List<FunctionCall> calls) {
         beforeRun.accept(sim, process);
       });
       return new FunctionRun(run, simulator.get().functionCalls());
+    }
+  }
+
+  /**
+   * The Java SDK function runs in this JVM, beside the simulator: its first export loads the SDK's exporter
+   * and the HTTP or gRPC client, which was seen to delay the simulator's own telemetry POST past its 1 s
+   * limit on a loaded machine. One export to a throwaway receiver first, so the run measures the extension.
+   */
+  private static void warmUpJavaSdk(FunctionProtocol protocol) throws Exception {
+    try (OtlpReceiver http = OtlpReceiver.start();
+        OtlpGrpcReceiver grpc = OtlpGrpcReceiver.start();
+        JavaSdkFunction function = JavaSdkFunction.start(
+            FunctionSettings.defaults(protocol).withPorts(http.port(), grpc.port()))) {
+      function.invoke(new FunctionRequest("warm-up", null, null, 1, false), WARM_UP_TIMEOUT);
     }
   }
 
