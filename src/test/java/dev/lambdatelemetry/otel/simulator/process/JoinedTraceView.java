@@ -95,4 +95,17 @@ final class JoinedTraceView {
     return attributes.stream().filter(a -> a.getKey().equals(key)).findFirst()
         .map(a -> a.getValue().getStringValue()).orElse("?");
   }
+
+  /** The function SDK's flush times (its forceFlush to the extension's endpoint), over the invocations. */
+  static String flushSummary(String function, List<FunctionCall> calls) {
+    double[] flushes = calls.stream().filter(c -> c.request() != null && c.failure() == null)
+        .mapToDouble(FunctionCall::flushMs).sorted().toArray();
+    long failed = calls.stream().filter(c -> !c.ok()).count();
+    if (flushes.length == 0) {
+      return String.format(Locale.ROOT, "function (%s): no flush measured, %d failed calls", function, failed);
+    }
+    return String.format(Locale.ROOT, "function (%s): %d flushes, p50 %.2f ms, p99 %.2f ms, %d failed", function,
+        flushes.length, flushes[(int) Math.ceil(0.50 * flushes.length) - 1],
+        flushes[(int) Math.ceil(0.99 * flushes.length) - 1], failed);
+  }
 }
