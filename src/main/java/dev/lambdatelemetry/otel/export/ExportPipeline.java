@@ -21,13 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -48,9 +45,9 @@ import org.jboss.logging.Logger;
  *       request is sized to the time left, and any request still running when the flush ends is
  *       cancelled before it returns: <b>no request is in flight after {@code flush} returns</b>. Nothing
  *       in it waits past the deadline: not the warm-up (a flush that finds the warm-up's empty request
- *       under way cuts it and goes on, as that request carries nothing), not the logs half running in
- *       parallel (its requests end a few ms before the deadline, and it gets what is left to
- *       notice, at least {@value #PART_GRACE_MS} ms).
+ *       under way cuts it and goes on, as that request carries nothing), not the parts running in
+ *       parallel ({@link FlushParts}: their requests end a few ms before the deadline, and they get
+ *       what is left to notice, at least {@value #PART_GRACE_MS} ms).
  *   <li>A span or log request cut at the deadline has an unknown fate (the collector may have it). Its
  *       items are counted as {@code abandoned} and never sent again, so a thaw cannot duplicate them.
  *       Items whose request certainly failed (connection refused, 429/502/503/504 and other retryable
@@ -91,8 +88,9 @@ import org.jboss.logging.Logger;
  * FlushGate} (who may use the export path: one flush, or the warm-up, which a flush cuts), {@link
  * WarmUpRequest}, {@link BackgroundExport}, {@link FunctionSignals} (the function's data: its
  * queues, drained in each flush beside the platform's signal of the same kind, through the same
- * senders, retrier, breaker and counters). What stays here is the flush algorithm itself: take the
- * path by the deadline, send traces and logs side by side, wait for both, then the metrics, then say
+ * senders, retrier, breaker and counters), {@link FlushParts} (what runs beside the flushing
+ * thread). What stays here is the flush algorithm itself: take the path by the deadline, send
+ * traces, logs and the function's data side by side, wait for them all, then the metrics, then say
  * how it went. Every time is read through the one {@link Clock} given. (It stays above 350 lines for
  * this comment, the export contract, and the assembly of the parts in its constructor.)
  */
@@ -101,14 +99,14 @@ public final class ExportPipeline implements SignalSink {
   private static final Logger LOG = Logger.getLogger("dev.lambdatelemetry.otel.export");
 
   /**
-   * Kept between a request's own timeout and the flush deadline, for the cancel, the logs half to
+   * Kept between a request's own timeout and the flush deadline, for the cancel, the parts to
    * notice it, and the bookkeeping: the flush itself returns by its deadline.
    */
   private static final Duration DEADLINE_SLACK = Duration.ofMillis(3);
   private static final BooleanSupplier NOT_CANCELLED = () -> false;
   /**
-   * How long the logs half, its requests cut at the deadline, may at least take to end, when the
-   * flush's own deadline leaves less (a CPU starved at 128 MB).
+   * How long the parts beside the flushing thread, their requests cut at the deadline, may at least
+   * take to end, when the flush's own deadline leaves less (a CPU starved at 128 MB).
    */
   static final long PART_GRACE_MS = 1;
 
@@ -399,10 +397,9 @@ public final class ExportPipeline implements SignalSink {
   private enum Round { ORDINARY, FINAL }
 
   /**
-   * The flush algorithm: take the export path by the deadline, send traces (here) and logs (on the
-   * executor) side by side, wait for both, then the metrics; then feed the breaker and say how it went.
-   * The function's data of each signal goes right after the platform's, on the same thread, so that
-   * it shares the sender's connection and the signal's retries and deadline.
+   * The flush algorithm: take the export path by the deadline, send traces (here), logs and the
+   * function's data (on the executor) side by side, wait for them all, then the metrics; then feed
+   * the breaker and say how it went.
    *
    * @param cancelled checked before each request and after each backoff: true stops the flush,
    *     and it then neither feeds nor resets the breaker (a stop is not the collector's doing)
@@ -431,23 +428,20 @@ public final class ExportPipeline implements SignalSink {
     state.finalFlush = round == Round.FINAL;
     try {
       inFlight.open(state.deadline);
-      // Traces and logs travel side by side: on a healthy collector a flush then costs one round
-      // trip, not two, and each signal keeps its own retries inside the same deadline.
-      FlushState logState = new FlushState(state.deadline, cancelled);
-      CompletableFuture<Void> logsDone =
-          (logs.size() == 0 || !logs.exported()) && !function.pending(Signal.LOGS)
-              ? null
-              : CompletableFuture.runAsync(() -> {
-                  logs.drain(logState);
-                  function.drain(Signal.LOGS, logState);
-                }, httpExecutor);
-      spans.drain(state);
-      function.drain(Signal.TRACES, state);
-      if (logsDone != null) {
-        awaitPart(logsDone, logState, state);
+      // The platform's traces here, its logs and the function's data of each signal on the executor:
+      // side by side, one round trip for the lot on a healthy collector (see FlushParts).
+      FlushParts parts = new FlushParts(httpExecutor, inFlight, gate, clock);
+      if (logs.size() > 0 && logs.exported()) {
+        parts.start(state, logs::drain);
       }
-      // The function's metrics first: our own counters, exported next, then include them.
-      function.drain(Signal.METRICS, state);
+      for (Signal signal : Signal.values()) {
+        if (function.pending(signal)) {
+          parts.start(state, s -> function.drain(signal, s));
+        }
+      }
+      spans.drain(state);
+      // Ended before the metrics: our own counters, exported next, then include what they did.
+      parts.awaitAll(state, state.deadline.plus(DEADLINE_SLACK), Duration.ofMillis(PART_GRACE_MS));
       metricsExport.export(state);
     } catch (RuntimeException e) {
       // Never thrown into the event loop: a bug here must cost a flush, not the extension.
@@ -469,41 +463,5 @@ public final class ExportPipeline implements SignalSink {
       }
     }
     return result;
-  }
-
-  /**
-   * Waits for the logs half of a flush, which runs on the executor bounded by the same deadline:
-   * until the requests' deadline; then its request is cut and it gets until the flush's own deadline
-   * (at least {@value #PART_GRACE_MS} ms) to notice.
-   * Merged into {@code state} only once it has ended; one that has not (a starved CPU) is told to
-   * stop and left to end on its own: it starts nothing more (the window is closed), and what it
-   * holds goes back to its queue or is counted.
-   */
-  private void awaitPart(CompletableFuture<Void> part, FlushState partState, FlushState state) {
-    try {
-      try {
-        part.get(Math.max(0, Duration.between(clock.instant(), state.deadline).toNanos()),
-            TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        inFlight.abandonAll();
-        long grace = Duration.between(clock.instant(), state.deadline.plus(DEADLINE_SLACK)).toNanos();
-        part.get(Math.max(TimeUnit.MILLISECONDS.toNanos(PART_GRACE_MS), grace), TimeUnit.NANOSECONDS);
-      }
-      state.merge(partState);
-    } catch (TimeoutException e) {
-      // Its request ran past the deadline and was cut: nothing acknowledged, a failed flush.
-      gate.leaveBehind(part);
-      partState.stopped = true;
-      state.stopped = true;
-      state.collectorFailed = true;
-    } catch (ExecutionException e) {
-      state.error = e.getCause();
-      state.merge(partState);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      gate.leaveBehind(part);
-      partState.stopped = true;
-      state.stopped = true;
-    }
   }
 }

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>a flush waits for another flush until its deadline ({@link #lockBy}), but never for the
  *       warm-up: it cuts the warm-up's request, which carries nothing;
  *   <li>the warm-up yields to any flush waiting ({@link #openForWarmUp});
- *   <li>no one opens a window while a logs part given up by an earlier flush still runs ({@link
- *       #leftBehindEnded}): it would start its request in that window and, its own deadline past,
- *       cancel every request in flight there.
+ *   <li>no one opens a window while parts (logs, the function's data) given up by an earlier flush
+ *       still run ({@link #leftBehindEnded}): they would start a request in that window and, their
+ *       own deadline past, cancel every request in flight there.
  * </ul>
  */
 final class FlushGate {
@@ -36,7 +36,7 @@ final class FlushGate {
   private final Object warmUpGuard = new Object();
   private boolean warmUpRunning;
   private boolean warmUpCut;
-  /** A logs part its flush gave up on (still encoding on a starved CPU), until it has ended. */
+  /** Parts of a flush it gave up on (still encoding on a starved CPU), until it has ended. */
   private volatile CompletableFuture<Void> leftBehind;
 
   FlushGate(Clock clock, InFlight inFlight) {
@@ -114,19 +114,19 @@ final class FlushGate {
     }
   }
 
-  /** Remembers a logs part its flush gave up on: no window opens before it has ended. */
+  /** Remembers parts a flush gave up on (all of them, as one future): no window opens before it has ended. */
   void leaveBehind(CompletableFuture<Void> part) {
     leftBehind = part;
   }
 
-  /** Whether a logs part left behind still runs (the warm-up then does not wait for it). */
+  /** Whether parts left behind still run (the warm-up then does not wait for it). */
   boolean leftBehindRunning() {
     CompletableFuture<Void> part = leftBehind;
     return part != null && !part.isDone();
   }
 
   /**
-   * Waits until {@code deadline} for a logs part left behind to end (with the window closed it
+   * Waits until {@code deadline} for parts left behind to end (with the window closed it
    * starts nothing, and ends soon); false if it has not.
    */
   boolean leftBehindEnded(Instant deadline) {

@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What one flush has done so far, written by its requests and read at its end for the result, the
- * breaker and the log lines. Its own type because three parties write it (the traces part on the
- * flushing thread, the logs part on the executor with a state of its own, merged after; the metrics
+ * breaker and the log lines. Its own type because several parties write it (the traces part on the
+ * flushing thread, the parts on the executor with a state of their own, merged after; the metrics
  * export) and the retrier must not know which of them calls it.
  *
  * <p>Owned by one thread at a time; only {@link #stopped} is written across threads.
@@ -69,7 +69,7 @@ final class FlushState {
     return RequestFate.ABANDONED;
   }
 
-  /** Adds what the logs part did, once it has ended. */
+  /** Adds what a part run beside the flushing thread did, once it has ended ({@link FlushParts}). */
   void merge(FlushState other) {
     if (other.collectorFailed) {
       lastFailure = other.lastFailure;
@@ -78,6 +78,7 @@ final class FlushState {
     attempted |= other.attempted;
     collectorFailed |= other.collectorFailed;
     heldBack |= other.heldBack;
+    spansHandled |= other.spansHandled;
     exported += other.exported;
     abandoned += other.abandoned;
     rejections.addAll(other.rejections);

@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
  * function's metrics pass through with their own temporality, counted in data points.
  *
  * <p>Thread-safe: {@link #offer} comes from the endpoint's event loop (never blocks), {@link #drain}
- * from the flush (traces, metrics) and its logs part.
+ * from the flush's parts ({@link FlushParts}), one per signal.
  */
 final class FunctionSignals implements OtlpSink {
 

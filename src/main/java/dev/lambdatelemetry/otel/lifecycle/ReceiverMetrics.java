@@ -27,7 +27,9 @@ import java.util.Locale;
  *   <li>{@code lambda_telemetry.otlp_receiver.items{signal, outcome, source=function}}: the
  *       function's spans, log records and data points per outcome at the endpoint ({@code accepted},
  *       {@code rejected_full}, {@code rejected_malformed}, {@code rejected_too_large}; a request
- *       that did not decode counts as one item).
+ *       that did not decode counts as one item); accepted items may then be {@code
+ *       discarded_duplicate} (spans the SDK sent again) or {@code discarded_function_logs_off} (log
+ *       records, with {@code function-logs=telemetry-api}).
  * </ul>
  */
 final class ReceiverMetrics {
@@ -64,10 +66,13 @@ final class ReceiverMetrics {
         long items = outcome == ReceiverCounters.Outcome.ACCEPTED || outcome
             == ReceiverCounters.Outcome.REJECTED_FULL ? c.items() : Math.max(c.items(), c.requests());
         if (items > 0) {
-          points.add(ImmutableLongPointData.create(startEpochNanos, nowEpochNanos, Attributes.of(
-              SIGNAL, signal.name().toLowerCase(Locale.ROOT),
-              OUTCOME, outcome.name().toLowerCase(Locale.ROOT),
-              SOURCE, "function"), items));
+          points.add(point(signal, outcome.name(), items, nowEpochNanos));
+        }
+      }
+      for (ReceiverCounters.Discard why : ReceiverCounters.Discard.values()) {
+        long items = counters.discarded(signal, why).items();
+        if (items > 0) {
+          points.add(point(signal, "discarded_" + why.name(), items, nowEpochNanos));
         }
       }
     }
@@ -77,5 +82,12 @@ final class ReceiverMetrics {
           ImmutableSumData.create(true, AggregationTemporality.CUMULATIVE, points)));
     }
     return metrics;
+  }
+
+  private LongPointData point(Signal signal, String outcome, long items, long nowEpochNanos) {
+    return ImmutableLongPointData.create(startEpochNanos, nowEpochNanos, Attributes.of(
+        SIGNAL, signal.name().toLowerCase(Locale.ROOT),
+        OUTCOME, outcome.toLowerCase(Locale.ROOT),
+        SOURCE, "function"), items);
   }
 }

@@ -164,7 +164,15 @@ public final class FunctionIntake implements OtlpSink {
     }
   }
 
-  /** One request's spans: duplicates found and removed, entry-span candidates gathered. */
+  /** A span naming an invocation, with the id's bytes to compare the next ones with. */
+  private record Named(byte[] requestId, Candidate candidate) {}
+
+  /**
+   * One request's spans: duplicates found and removed, entry-span candidates gathered. Of the spans
+   * naming one invocation, and of the spans of one trace whose parent may be outside, only the
+   * earliest-starting becomes a candidate: the index keeps only that one anyway, and an instrumentation
+   * that names the invocation on every span must not cost a lookup per span.
+   */
   private final class Screen {
     private final boolean gather;
     final List<Candidate> candidates = new ArrayList<>(2);
@@ -176,6 +184,8 @@ public final class FunctionIntake implements OtlpSink {
     private int duplicates;
     /** Per request: the earliest-starting span of each trace whose parent may be outside. */
     private final List<Candidate> earliest = new ArrayList<>(1);
+    /** Per request: the earliest-starting span naming each invocation (usually one, or none). */
+    private final List<Named> earliestNamed = new ArrayList<>(1);
 
     Screen(boolean gather) {
       this.gather = gather;
@@ -229,32 +239,63 @@ public final class FunctionIntake implements OtlpSink {
       if (!gather) {
         return;
       }
-      boolean named = span.invocationIdStart() >= 0;
+      Candidate priorNamed = span.invocationIdStart() >= 0 ? priorOfRequest(element, span) : null;
+      boolean named = span.invocationIdStart() >= 0
+          && (priorNamed == null || span.startTimeUnixNano() < priorNamed.startNanos);
       boolean rootward = !span.parentKnownLocal();
       Candidate prior = rootward ? priorOfTrace(high, low) : null;
       boolean first = rootward && (prior == null || span.startTimeUnixNano() < prior.startNanos);
       if (!named && !first) {
         return;
       }
+      byte[] requestId = named ? Arrays.copyOfRange(element, span.invocationIdStart(),
+          span.invocationIdStart() + span.invocationIdLength()) : null;
       Candidate c = new Candidate(new FunctionSpan(
           HEX.formatHex(element, span.traceIdStart(), span.traceIdStart() + 16),
           HEX.formatHex(element, span.spanIdStart(), span.spanIdStart() + 8),
           span.parentLength() == 8
               ? HEX.formatHex(element, span.parentStart(), span.parentStart() + 8) : null,
-          named ? new String(element, span.invocationIdStart(), span.invocationIdLength(),
-              StandardCharsets.UTF_8) : null),
+          named ? new String(requestId, StandardCharsets.UTF_8) : null),
           spanId, high, low, span.startTimeUnixNano(), first);
+      if (named) {
+        if (priorNamed != null) {
+          earliestNamed.removeIf(n -> n.candidate == priorNamed);
+          drop(priorNamed);
+        }
+        earliestNamed.add(new Named(requestId, c));
+      }
       if (first) {
         if (prior != null) {
           earliest.remove(prior);
           prior.byTrace = false;
-          if (prior.span.requestId() == null) {
-            candidates.remove(prior);
-          }
+          drop(prior);
         }
         earliest.add(c);
       }
       candidates.add(c);
+    }
+
+    /** Takes a candidate out when it is no longer the earliest of its trace nor of its invocation. */
+    private void drop(Candidate c) {
+      boolean stillNamed = false;
+      for (Named n : earliestNamed) {
+        stillNamed |= n.candidate == c;
+      }
+      if (!c.byTrace && !stillNamed) {
+        candidates.remove(c);
+      }
+    }
+
+    /** The earliest span of this request naming the same invocation, if any. */
+    private Candidate priorOfRequest(byte[] element, SpanLocator.Location span) {
+      int from = span.invocationIdStart();
+      int to = from + span.invocationIdLength();
+      for (Named n : earliestNamed) {
+        if (Arrays.equals(element, from, to, n.requestId, 0, n.requestId.length)) {
+          return n.candidate;
+        }
+      }
+      return null;
     }
 
     private Candidate priorOfTrace(long high, long low) {

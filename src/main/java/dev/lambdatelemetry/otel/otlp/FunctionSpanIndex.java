@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
  */
 public final class FunctionSpanIndex implements FunctionTraces, BatchEditor {
 
-  /** Spans indexed at most: about 250 bytes each, 128 KiB in all. */
+  /** Spans indexed at most: about 500 bytes each with their ids as text, 256 KiB in all. */
   public static final int DEFAULT_MAX_ENTRIES = 512;
   /** Links one span may be given; the join adds one. */
   static final int MAX_LINKS = 4;

@@ -78,17 +78,23 @@ final class ReceivedTelemetry {
   }
 
   /**
-   * The last value received of the self-telemetry counter for {@code signal} and {@code outcome}
-   * (cumulative, so the largest), 0 when never reported.
+   * The last value received of the self-telemetry counter for the platform's {@code signal} and
+   * {@code outcome} (cumulative, so the largest), 0 when never reported.
    */
   static long exportItems(List<ResourceMetrics> metrics, String signal, String outcome) {
+    return exportItems(metrics, signal, outcome, "platform");
+  }
+
+  /** As {@link #exportItems(List, String, String)}, for {@code source} platform or function. */
+  static long exportItems(List<ResourceMetrics> metrics, String signal, String outcome, String source) {
     return metrics.stream()
         .flatMap(rm -> rm.getScopeMetricsList().stream())
         .flatMap(sm -> sm.getMetricsList().stream())
         .filter(m -> m.getName().equals(EXPORT_ITEMS))
         .map(Metric::getSum)
         .flatMap(sum -> sum.getDataPointsList().stream())
-        .filter(p -> signal.equals(attr(p, "signal")) && outcome.equals(attr(p, "outcome")))
+        .filter(p -> signal.equals(attr(p, "signal")) && outcome.equals(attr(p, "outcome"))
+            && source.equals(attr(p, "source")))
         .mapToLong(NumberDataPoint::getAsInt)
         .max()
         .orElse(0);

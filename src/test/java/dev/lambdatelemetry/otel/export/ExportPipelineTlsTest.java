@@ -53,19 +53,23 @@ class ExportPipelineTlsTest {
   }
 
   @Test
-  void grpcOverTls_withTheCollectorsCertificateConfigured_deliversSpansAndLogs() throws Exception {
+  void grpcOverTls_withTheCollectorsCertificateConfigured_deliversSpansLogsAndTheFunctionsSpans() throws Exception {
     KeyStore keys = TestCertificates.keyStore(dir, "dns:localhost");
     Path certificate = TestCertificates.certificatePem(keys, dir.resolve("collector.pem"));
     receiver = OtlpGrpcReceiver.startTls(certificate, TestCertificates.privateKeyPem(keys, dir.resolve("key.pem")));
     pipeline = pipeline(Map.of("otel.exporter.otlp.certificate", certificate.toString()));
     pipeline.span(span());
     pipeline.log(TestLogRecordData.builder().setBody("hello").setResource(RESOURCE).build());
+    io.opentelemetry.proto.trace.v1.ResourceSpans functions = FunctionBatches.functionSpans(2);
+    pipeline.functionSink(1 << 20).offer(FunctionBatches.batch(functions));
 
     FlushResult result = pipeline.flush(Instant.now().plusSeconds(10));
 
     assertThat(receiver.endpoint()).startsWith("https://");
     assertThat(result.status()).isEqualTo(FlushResult.Status.COMPLETE);
-    assertThat(receiver.spans()).extracting(s -> s.getName()).containsExactly("invoke");
+    assertThat(receiver.spans()).extracting(s -> s.getName()).hasSize(3).contains("invoke");
+    assertThat(receiver.resourceSpans()).as("the function's spans, over the same TLS connection setup")
+        .contains(functions);
     assertThat(receiver.logRecords()).extracting(l -> l.getBody().getStringValue()).containsExactly("hello");
     assertThat(pipeline.count(Signal.TRACES, Outcome.EXPORTED)).isEqualTo(1);
   }

@@ -1,5 +1,8 @@
 package dev.lambdatelemetry.otel.export;
 
+import static dev.lambdatelemetry.otel.export.FunctionBatches.batch;
+import static dev.lambdatelemetry.otel.export.FunctionBatches.functionLogs;
+import static dev.lambdatelemetry.otel.export.FunctionBatches.functionSpans;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lambdatelemetry.otel.config.OtelSettings;

@@ -71,6 +71,17 @@ class FunctionSpanIndexTest {
   }
 
   @Test
+  void ofSpansNamingTheSameInvocationTheEarliestIsTheEntryAndTheOnlyOneKept() {
+    receive(element("fn",
+        span(TRACE, "0000000000000002", "0000000000000001", 20, LOCAL_PARENT, Samples.attr("faas.invocation_id", "r1")),
+        span(TRACE, "0000000000000001", UPSTREAM, 10, REMOTE_PARENT, Samples.attr("faas.invocation_id", "r1")),
+        span(TRACE, "0000000000000003", "0000000000000001", 30, LOCAL_PARENT,
+            Samples.attr("faas.invocation_id", "r1"))));
+    assertThat(index.entrySpan("r1", null)).map(FunctionSpan::spanId).contains("0000000000000001");
+    assertThat(index.size()).isEqualTo(1);
+  }
+
+  @Test
   void aSpanWhoseParentTheSdkSaysIsLocalIsNeverTheTracesEntryEvenIfItStartsFirst() {
     receive(element("fn", span(TRACE, "0000000000000002", "0000000000000001", 0, LOCAL_PARENT),
         span(TRACE, "0000000000000003", "0000000000000009", 5, UNKNOWN)));

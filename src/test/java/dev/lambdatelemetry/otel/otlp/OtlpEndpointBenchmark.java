@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.otlp;
 
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -11,7 +12,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,6 +23,9 @@ import java.util.Locale;
  * Run after {@code ./mvnw -o -q test-compile}:
  * {@code ./mvnw -o -q exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.lambdatelemetry.otel.otlp.OtlpEndpointBenchmark} (or plain {@code java -cp}).
+ * With the argument {@code intake} ({@code -Dexec.args=intake}), the requests go through
+ * {@link FunctionIntake} (de-duplication, enrichment, entry-span index) as in the extension; every
+ * request then carries new span ids, so none is a duplicate.
  */
 public final class OtlpEndpointBenchmark {
 
@@ -33,7 +39,11 @@ public final class OtlpEndpointBenchmark {
     Vertx vertx = Vertx.vertx();
     long t1 = System.nanoTime();
     ReceivedQueue queue = new ReceivedQueue(Long.MAX_VALUE);
-    OtlpEndpoint endpoint = OtlpEndpoint.start(OtlpSettings.defaults().withPorts(0, 0), queue, vertx,
+    boolean intake = args.length > 0 && args[0].equals("intake");
+    OtlpSink sink = intake ? new FunctionIntake(queue, FunctionIntake.Options.defaults(),
+        OtlpEndpointBenchmark::environment, new FunctionSpanIndex(), new ReceiverCounters()) : queue;
+    System.out.println(intake ? "sink: FunctionIntake, then the queue" : "sink: the queue");
+    OtlpEndpoint endpoint = OtlpEndpoint.start(OtlpSettings.defaults().withPorts(0, 0), sink, vertx,
         Clock.systemUTC());
     long t2 = System.nanoTime();
     System.out.printf(Locale.ROOT, "cold start(): %.1f ms (Vertx.vertx() before it: %.1f ms, not counted: "
@@ -47,13 +57,16 @@ public final class OtlpEndpointBenchmark {
         request(512).getSerializedSize());
     byte[] body = request(100).toByteArray();
     System.out.printf(Locale.ROOT, "100-span request: %d bytes%n", body.length);
+    int[] spanIds = spanIdOffsets(body);
 
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.httpPort().orElseThrow()
         + "/v1/traces")).header("Content-Type", "application/x-protobuf")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     long[] http = new long[MEASURED];
+    long requests = 0;
     for (int i = 0; i < WARM_UP + MEASURED; i++) {
+      newSpanIds(body, spanIds, ++requests);
       long s = System.nanoTime();
       HttpResponse<byte[]> res = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
       long e = System.nanoTime();
@@ -84,6 +97,7 @@ public final class OtlpEndpointBenchmark {
     long[] grpc = new long[MEASURED];
     GrpcStatusCode[] status = new GrpcStatusCode[1];
     for (int i = 0; i < WARM_UP + MEASURED; i++) {
+      newSpanIds(body, spanIds, ++requests);
       long s = System.nanoTime();
       sender.send(writer, r -> status[0] = r.getStatusCode(), e -> status[0] = GrpcStatusCode.UNKNOWN);
       long e = System.nanoTime();
@@ -96,6 +110,24 @@ public final class OtlpEndpointBenchmark {
       queue.drain(Signal.TRACES);
     }
     report("OTLP/gRPC", grpc);
+    if (intake) {
+      long[] offers = new long[MEASURED * 4];
+      FunctionIntake alone = new FunctionIntake(batch -> true, FunctionIntake.Options.defaults(),
+          OtlpEndpointBenchmark::environment, new FunctionSpanIndex(), new ReceiverCounters());
+      for (int i = 0; i < WARM_UP * 4 + offers.length; i++) {
+        newSpanIds(body, spanIds, ++requests);
+        ExportRequestDecoder.Decoded d = ExportRequestDecoder.decode(Signal.TRACES, body, 0, body.length);
+        ReceivedBatch batch = new ReceivedBatch(Signal.TRACES, d.resources(), d.items(), d.bytes(),
+            java.time.Instant.EPOCH);
+        long s = System.nanoTime();
+        alone.offer(batch);
+        long e = System.nanoTime();
+        if (i >= WARM_UP * 4) {
+          offers[i - WARM_UP * 4] = e - s;
+        }
+      }
+      report("FunctionIntake.offer alone (in-process, no socket)", offers);
+    }
     sender.shutdown();
     endpoint.close();
     vertx.close();
@@ -108,6 +140,39 @@ public final class OtlpEndpointBenchmark {
     System.out.printf(Locale.ROOT, "%s, 100 spans, %d requests: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", what,
         sorted.length, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6,
         sorted[sorted.length - 1] / 1e6);
+  }
+
+  /** What the extension knows of a function's environment, as the intake's enrichment adds it. */
+  private static Attributes environment() {
+    return ENVIRONMENT;
+  }
+
+  private static final Attributes ENVIRONMENT = Attributes.builder().put("cloud.provider", "aws")
+      .put("cloud.platform", "aws_lambda").put("cloud.region", "eu-west-1")
+      .put("cloud.account.id", "123456789012").put("faas.name", "orders-fn").put("faas.version", "$LATEST")
+      .put("faas.instance", "2026/12/03/[$LATEST]8f5a3b0c6d7e4f00a1b2c3d4e5f60718")
+      .put("faas.max_memory", 268_435_456L).build();
+
+  /** Offsets of the span ids in a request of one element. */
+  private static int[] spanIdOffsets(byte[] request) throws MalformedMessageException {
+    WireReader r = new WireReader(request);
+    r.next();
+    r.readLengthDelimited();
+    int elementStart = r.fieldStart();
+    byte[] element = Arrays.copyOfRange(request, elementStart, r.fieldEnd());
+    List<Integer> offsets = new ArrayList<>();
+    SpanLocator.forEachSpan(element, s -> offsets.add(elementStart + s.spanIdStart()));
+    return offsets.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Gives every span of the request a span id no earlier request had. */
+  private static void newSpanIds(byte[] request, int[] offsets, long requestNumber) {
+    for (int i = 0; i < offsets.length; i++) {
+      long id = requestNumber << 16 | i;
+      for (int b = 0; b < 8; b++) {
+        request[offsets[i] + b] = (byte) (id >>> (56 - 8 * b));
+      }
+    }
   }
 
   static ExportTraceServiceRequest request(int spans) {

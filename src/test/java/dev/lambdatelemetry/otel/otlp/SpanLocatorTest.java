@@ -58,6 +58,25 @@ class SpanLocatorTest {
         .allSatisfy(s -> assertThat(s.getTraceId().toByteArray()).isEqualTo(newTrace));
   }
 
+  @Test
+  void readsTheStartTimeAndWhatTheFlagsSayOfTheParent() throws Exception {
+    Span remote = Samples.span("r", Samples.SPAN_ID, Samples.PARENT_ID).toBuilder()
+        .setFlags(SpanLocator.HAS_IS_REMOTE | SpanLocator.IS_REMOTE | 1).build();
+    Span local = Samples.span("l", "0000000000000002", Samples.SPAN_ID).toBuilder()
+        .setFlags(SpanLocator.HAS_IS_REMOTE | 1).build();
+    Span unsaid = Samples.span("u", "0000000000000003", Samples.SPAN_ID).toBuilder().setFlags(1).build();
+    Span root = Samples.span("root", "0000000000000004", null).toBuilder()
+        .setFlags(SpanLocator.HAS_IS_REMOTE | 1).build();
+    ResourceSpans rs = ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder()
+        .addSpans(remote).addSpans(local).addSpans(unsaid).addSpans(root)).build();
+    List<String> seen = new ArrayList<>();
+    SpanLocator.forEachSpan(rs.toByteArray(), s -> seen.add(s.startTimeUnixNano() + " remote="
+        + s.parentKnownRemote() + " local=" + s.parentKnownLocal()));
+    long start = remote.getStartTimeUnixNano();
+    assertThat(seen).containsExactly(start + " remote=true local=false", start + " remote=false local=true",
+        start + " remote=false local=false", start + " remote=false local=false");
+  }
+
   private static List<Found> locate(byte[] bytes) throws MalformedMessageException {
     List<Found> out = new ArrayList<>();
     SpanLocator.forEachSpan(bytes, s -> out.add(new Found(
