@@ -1,6 +1,7 @@
 package dev.lambdatelemetry.otel.simulator;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What one call of the {@link InstrumentedFunction} did, as the function itself reports it: the ids of the
@@ -40,7 +41,6 @@ public record FunctionCall(FunctionRequest request, String traceId, String entry
     if (entrySpanId == null) {
       return List.of();
     }
-    return java.util.stream.Stream.concat(java.util.stream.Stream.of(entrySpanId), childSpanIds.stream())
-        .toList();
+    return Stream.concat(Stream.of(entrySpanId), childSpanIds.stream()).toList();
   }
 }
