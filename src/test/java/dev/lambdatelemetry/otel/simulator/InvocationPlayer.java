@@ -41,9 +41,18 @@ final class InvocationPlayer {
   private final ConformanceRecorder recorder;
   private final TelemetryBus bus;
   private final PlatformEvents events;
+  private final InstrumentedFunction function;
+  private final List<FunctionCall> functionCalls;
 
-  InvocationPlayer(PlatformServer platform, PlatformEvents events) {
+  /**
+   * @param function the instrumented function the handler calls, or null for a function without an SDK
+   * @param functionCalls where each call of {@code function} is recorded
+   */
+  InvocationPlayer(PlatformServer platform, PlatformEvents events, InstrumentedFunction function,
+      List<FunctionCall> functionCalls) {
     this.platform = platform;
+    this.function = function;
+    this.functionCalls = functionCalls;
     this.options = platform.options();
     this.registry = platform.registry();
     this.recorder = platform.recorder();
@@ -107,7 +116,11 @@ final class InvocationPlayer {
     return new SimulationResult.InvocationMeasurement(requestId, spec.outcome(), addedMs, durationMs, cpuMs);
   }
 
-  /** The simulated function: logs, then runtimeDone; returns the runtimeDone time. */
+  /**
+   * The simulated function: logs, the instrumented function's handler (its SDK flushes before it returns, so
+   * its telemetry reaches the extension before runtimeDone; a function that times out never gets there), then
+   * runtimeDone; returns the runtimeDone time.
+   */
   private Instant runHandler(InvocationSpec spec, String requestId, Instant start, PlatformEvents.Tracing tracing,
       long deadlineNanos) throws InterruptedException {
     long handlerStart = System.nanoTime();
@@ -118,6 +131,9 @@ final class InvocationPlayer {
         SimulatedTime.pass(Duration.ofMillis(pauseMs));
       }
       bus.publish(functionLog(spec, requestId, line));
+    }
+    if (function != null && spec.outcome() != InvocationSpec.Outcome.TIMEOUT) {
+      callFunction(spec, requestId, tracing, deadlineNanos);
     }
     if (spec.outcome() == InvocationSpec.Outcome.ERROR) {
       bus.publish(errorLog(spec, requestId));
@@ -141,6 +157,33 @@ final class InvocationPlayer {
         new PlatformEvents.Span("runtimeOverhead", responded, Math.max(0.0, totalMs - latency - responseDuration))),
         totalMs, 40));
     return now;
+  }
+
+  private void callFunction(InvocationSpec spec, String requestId, PlatformEvents.Tracing tracing,
+      long deadlineNanos) throws InterruptedException {
+    FunctionRequest request = new FunctionRequest(requestId, tracing == null ? null : tracing.header(),
+        spec.upstreamTrace() ? upstreamTraceparent() : null, spec.functionSpans(),
+        spec.outcome() == InvocationSpec.Outcome.ERROR);
+    Duration left = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+    try {
+      functionCalls.add(function.invoke(request, left));
+    } catch (java.io.IOException | RuntimeException e) {
+      // The function's failure is the test's to judge (FunctionCall#ok), not a violation of the extension.
+      functionCalls.add(FunctionCall.failed(request, e.toString()));
+    }
+  }
+
+  /** A sampled W3C traceparent of an upstream caller: a new trace, the caller's span as parent. */
+  private static String upstreamTraceparent() {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    java.util.HexFormat hex = java.util.HexFormat.of();
+    byte[] trace = new byte[16];
+    byte[] span = new byte[8];
+    random.nextBytes(trace);
+    random.nextBytes(span);
+    trace[0] |= 1;
+    span[0] |= 1;
+    return "00-" + hex.formatHex(trace) + "-" + hex.formatHex(span) + "-01";
   }
 
   /** Managed Instances: pairs of overlapping requests, no INVOKE events, no runtimeDone, reports with spans. */

@@ -35,6 +35,8 @@ public final class LambdaSimulator implements AutoCloseable {
   private final List<FreezeWindow> freezes = new CopyOnWriteArrayList<>();
   private volatile IntConsumer afterInvocation = finished -> { };
   private volatile Runnable afterReady = () -> { };
+  private volatile InstrumentedFunction function;
+  private final List<FunctionCall> functionCalls = new CopyOnWriteArrayList<>();
 
   private LambdaSimulator(PlatformServer platform) {
     this.platform = platform;
@@ -66,7 +68,8 @@ public final class LambdaSimulator implements AutoCloseable {
    */
   public SimulationResult run(Scenario scenario, SandboxProcess process) throws InterruptedException {
     long origin = process == null ? startNanos : process.startNanos();
-    return new ScenarioRunner(platform, new ScenarioRunner.Hooks(afterInvocation, afterReady), freezes)
+    return new ScenarioRunner(platform,
+        new ScenarioRunner.Hooks(afterInvocation, afterReady, function, functionCalls), freezes)
         .run(scenario, process, origin);
   }
 
@@ -87,6 +90,20 @@ public final class LambdaSimulator implements AutoCloseable {
    */
   public void afterReady(Runnable hook) {
     this.afterReady = hook;
+  }
+
+  /**
+   * Sets the instrumented function the simulated handler calls during each on-demand invocation (between
+   * {@code platform.start} and {@code platform.runtimeDone}; not in a timed-out one) and at the end, before
+   * SHUTDOWN (the runtime's SIGTERM). Null (the default): a function without an OpenTelemetry SDK.
+   */
+  public void instrumentedFunction(InstrumentedFunction value) {
+    this.function = value;
+  }
+
+  /** Every call of the instrumented function so far, in order (the shutdown last). */
+  public List<FunctionCall> functionCalls() {
+    return List.copyOf(functionCalls);
   }
 
   /** The real freezes of the extension process so far, in order. */

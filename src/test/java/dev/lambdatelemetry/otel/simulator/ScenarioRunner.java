@@ -37,9 +37,15 @@ final class ScenarioRunner {
   static final Duration SHUTDOWN_FLUSH_CAP = Duration.ofSeconds(1);
   /** A benchmark samples the extension's RSS after every this many invocations (a leak shows as a slope). */
   static final int RSS_SAMPLE_EVERY = 1000;
+  /** How long the runtime has for its SIGTERM handler at the end of the environment (Lambda's 500 ms). */
+  static final Duration RUNTIME_SHUTDOWN = Duration.ofMillis(500);
 
-  /** The caller's hooks: after each on-demand invocation, and once the extension is ready. */
-  record Hooks(IntConsumer afterInvocation, Runnable afterReady) {
+  /**
+   * The caller's hooks: after each on-demand invocation, and once the extension is ready; and the instrumented
+   * function the handler calls (null: none), with where its calls are recorded.
+   */
+  record Hooks(IntConsumer afterInvocation, Runnable afterReady, InstrumentedFunction function,
+      List<FunctionCall> functionCalls) {
   }
 
   private final SimulatorOptions options;
@@ -57,7 +63,7 @@ final class ScenarioRunner {
     this.recorder = platform.recorder();
     this.bus = platform.bus();
     this.events = new PlatformEvents(options);
-    this.invocations = new InvocationPlayer(platform, events);
+    this.invocations = new InvocationPlayer(platform, events, hooks.function(), hooks.functionCalls());
     this.hooks = hooks;
     this.freezes = freezes;
   }
@@ -215,6 +221,7 @@ final class ScenarioRunner {
     body.put("eventType", "SHUTDOWN");
     body.put("deadlineMs", deadlineMs);
     body.put("shutdownReason", reason);
+    shutdownFunction(deadlineNanos);
     recorder.shutdownSent();
     if (lateFlush.isZero()) {
       bus.thaw();
@@ -242,6 +249,24 @@ final class ScenarioRunner {
     }
     long exited = process.exitNanos() != 0 ? process.exitNanos() : System.nanoTime();
     return (exited - shutdownNanos) / NANOS_PER_MS;
+  }
+
+  /**
+   * The runtime's SIGTERM comes first: an instrumented function's SDK shuts down (exporting what it still
+   * holds to the extension) before the extensions get SHUTDOWN, within the same deadline.
+   */
+  private void shutdownFunction(long deadlineNanos) throws InterruptedException {
+    InstrumentedFunction function = hooks.function();
+    if (function == null) {
+      return;
+    }
+    Duration left = Duration.ofNanos(Math.max(1, Math.min(deadlineNanos - System.nanoTime(),
+        RUNTIME_SHUTDOWN.toNanos())));
+    try {
+      hooks.functionCalls().add(function.shutdown(left));
+    } catch (java.io.IOException | RuntimeException e) {
+      hooks.functionCalls().add(FunctionCall.failed(null, e.toString()));
+    }
   }
 
   /** After a failed Init the platform sends no SHUTDOWN: the extension must exit on its own. */

@@ -33,7 +33,8 @@ class SimulatorLayeringTest {
         Arguments.of("scenario", Set.of("platform")),
         Arguments.of("measure", Set.of("platform", "scenario")),
         Arguments.of(ENTRY_POINT, Set.of("platform", "scenario", "measure")),
-        Arguments.of("process", Set.of(ENTRY_POINT, "platform", "scenario", "measure")));
+        Arguments.of("function", Set.of(ENTRY_POINT)),
+        Arguments.of("process", Set.of(ENTRY_POINT, "platform", "scenario", "measure", "function")));
   }
 
   @ParameterizedTest(name = "{0} uses only {1}")

@@ -4,7 +4,8 @@
  *
  * <p>{@link dev.lambdatelemetry.otel.simulator.LambdaSimulator} is the one entry point: it starts the platform
  * fake and plays a scenario on it ({@code ScenarioRunner}, {@code InvocationPlayer}), seeing the extension
- * process only through {@link dev.lambdatelemetry.otel.simulator.SandboxProcess}. The rest is split by role,
+ * process only through {@link dev.lambdatelemetry.otel.simulator.SandboxProcess} and the instrumented function
+ * only through {@link dev.lambdatelemetry.otel.simulator.InstrumentedFunction}. The rest is split by role,
  * each sub-package depending only on the ones before it:
  *
  * <ol>
@@ -14,11 +15,13 @@
  *     {@code platform}'s options only.</li>
  * <li>{@code measure}: what a run measured and the benchmark's instruments (result and report, the counting
  *     collector, the external probe). Depends on {@code platform} and {@code scenario}.</li>
+ * <li>{@code function}: the instrumented function (a Node.js process with the OpenTelemetry JS SDK, or the
+ *     OpenTelemetry Java SDK in this JVM). Depends on the entry point's contract only.</li>
  * <li>{@code process}: the extension as a child process and the command lines ({@code SimulatorMain},
  *     {@code LocalRun}). Depends on everything; nothing depends on it.</li>
  * </ol>
  *
  * This package (the entry point) depends on {@code platform}, {@code scenario} and {@code measure}, never on
- * {@code process}. {@code SimulatorLayeringTest} checks these rules.
+ * {@code process} or {@code function}. {@code SimulatorLayeringTest} checks these rules.
  */
 package dev.lambdatelemetry.otel.simulator;

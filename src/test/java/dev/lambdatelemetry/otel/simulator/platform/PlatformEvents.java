@@ -60,7 +60,8 @@ public final class PlatformEvents {
           hex.formatHex(parent), hex.formatHex(span));
     }
 
-    String header() {
+    /** The header as the function sees it ({@code _X_AMZN_TRACE_ID}). */
+    public String header() {
       return "Root=" + root + ";Parent=" + parent + ";Sampled=1";
     }
 

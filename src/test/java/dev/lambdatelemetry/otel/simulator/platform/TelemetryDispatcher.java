@@ -216,7 +216,7 @@ final class TelemetryDispatcher implements AutoCloseable {
     }
     String body = "[" + String.join(",", batch.stream().map(PlatformEvents.Event::json).toList()) + "]";
     for (int attempt = 1; attempt <= 2; attempt++) {
-      String failure = post(body, batch.size());
+      String failure = post(body, batch);
       if (failure == null) {
         recorder.accepted(body.getBytes(StandardCharsets.UTF_8).length, batch.size());
         deliveries.delivered(subscription, batch, System.nanoTime());
@@ -242,7 +242,8 @@ final class TelemetryDispatcher implements AutoCloseable {
   }
 
   /** Posts once; null when accepted, else what went wrong. */
-  private String post(String body, int count) throws InterruptedException {
+  private String post(String body, List<PlatformEvents.Event> batch) throws InterruptedException {
+    int count = batch.size();
     HttpRequest.Builder request = HttpRequest.newBuilder(subscription.httpTarget()).timeout(POST_TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -256,8 +257,10 @@ final class TelemetryDispatcher implements AutoCloseable {
       LOG.debugf("POST %d events to %s: %d in %d ms", count, subscription.destination(), response.statusCode(),
           tookMs);
       if (tookMs > options.slowListenerThreshold().toMillis()) {
+        // Which POST it was (the batch's event types) says at which moment of the run the listener stalled.
         recorder.violation("listener " + subscription.destination() + " took " + tookMs
-            + " ms to answer a POST (limit " + options.slowListenerThreshold().toMillis() + " ms)");
+            + " ms to answer a POST (limit " + options.slowListenerThreshold().toMillis() + " ms; a batch of "
+            + batch.stream().map(PlatformEvents.Event::type).distinct().toList() + ")");
       }
       int status = response.statusCode();
       return status >= 200 && status < 300 ? null : "answered " + status;

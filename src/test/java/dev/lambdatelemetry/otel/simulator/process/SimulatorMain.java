@@ -1,11 +1,17 @@
 package dev.lambdatelemetry.otel.simulator.process;
 
+import dev.lambdatelemetry.otel.simulator.FunctionCall;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
+import dev.lambdatelemetry.otel.simulator.function.FunctionProtocol;
+import dev.lambdatelemetry.otel.simulator.function.FunctionSettings;
+import dev.lambdatelemetry.otel.simulator.function.LocalFunction;
+import dev.lambdatelemetry.otel.simulator.function.LocalFunctions;
 import dev.lambdatelemetry.otel.simulator.measure.BenchmarkCollector;
 import dev.lambdatelemetry.otel.simulator.measure.ProbeCommand;
 import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
 import dev.lambdatelemetry.otel.simulator.platform.SimulatorMode;
 import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
+import dev.lambdatelemetry.otel.simulator.scenario.InvocationSpec;
 import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,6 +36,7 @@ import java.util.OptionalLong;
  *               [--invocations N] [--benchmark] [--log-heavy] [--collector] [--shutdown-budget-ms N]
  *               [--free-listener-port] [--env KEY=VALUE]... [--protocol] [--report FILE] [--quiet]
  *               [--init-timeout-ms N] [--function-timeout-ms N] [--probe "COMMAND" [--probe-after N,N...]]
+ *               [--function http/protobuf|http/json|grpc [--function-spans N]]
  * SimulatorMain [options] -- java -jar target/quarkus-app/quarkus-run.jar
  * </pre>
  *
@@ -50,6 +57,10 @@ import java.util.OptionalLong;
  *     under a small CPU quota to its end.</li>
  * <li>{@code --function-timeout-ms}: the function's timeout, each INVOKE's deadline (default 1 000 ms); an
  *     extension that calls next after it is a violation and ends the run.</li>
+ * <li>{@code --function PROTOCOL}: the function is instrumented with an OpenTelemetry SDK (Node.js with the
+ *     OpenTelemetry JS SDK when node and {@code src/test/node}'s packages are there, else the Java SDK) that exports
+ *     to the extension's local endpoint over {@code PROTOCOL} during each invocation (free ports, given to both);
+ *     {@code --function-spans N}: child spans per invocation (default 3). The SDK's flush times are printed.</li>
  * <li>{@code --probe "COMMAND"}: runs {@code COMMAND LABEL [PID]} before the measured extension starts
  *     ({@code before-start}), once it is ready ({@code ready}) and after each invocation count of
  *     {@code --probe-after} ({@code after-N}); see {@link ProbeCommand}. For figures measured outside the
@@ -81,7 +92,7 @@ public final class SimulatorMain {
   record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
       boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
       boolean freeListenerPort, Map<String, String> env, Duration initTimeout, ProbeCommand probe,
-      Duration functionTimeout) {
+      Duration functionTimeout, FunctionProtocol function, int functionSpans) {
 
     static Arguments parse(String[] args) {
       List<String> command = new ArrayList<>();
@@ -100,6 +111,8 @@ public final class SimulatorMain {
       Duration functionTimeout = null;
       List<String> probe = List.of();
       java.util.Set<Integer> probeAfter = new java.util.TreeSet<>();
+      FunctionProtocol function = null;
+      int functionSpans = InvocationSpec.DEFAULT_FUNCTION_SPANS;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--extension-cmd" -> command = Arrays.asList(value(args, ++i).trim().split("\\s+"));
@@ -123,6 +136,8 @@ public final class SimulatorMain {
           case "--shutdown-budget-ms" -> shutdownBudget = Duration.ofMillis(positive(args, ++i));
           case "--init-timeout-ms" -> initTimeout = Duration.ofMillis(positive(args, ++i));
           case "--function-timeout-ms" -> functionTimeout = Duration.ofMillis(positive(args, ++i));
+          case "--function" -> function = FunctionProtocol.fromOtelName(value(args, ++i));
+          case "--function-spans" -> functionSpans = positive(args, ++i);
           case "--probe" -> probe = Arrays.asList(value(args, ++i).trim().split("\\s+"));
           case "--probe-after" -> {
             for (String count : value(args, ++i).split(",")) {
@@ -144,7 +159,7 @@ public final class SimulatorMain {
       }
       return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
           collector, shutdownBudget, freeListenerPort, Map.copyOf(env), initTimeout,
-          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout);
+          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout, function, functionSpans);
     }
 
     SimulatorOptions options() {
@@ -160,9 +175,11 @@ public final class SimulatorMain {
       } else {
         scenario = benchmark ? Scenario.benchmark(invocations) : Scenario.defaultScenario(invocations);
       }
-      return functionTimeout == null ? scenario : new Scenario(scenario.invocations(), scenario.concurrent(),
-          functionTimeout, scenario.runtimeInit(), scenario.shutdownReason(), scenario.benchmark(),
-          scenario.lateShutdownFlush());
+      List<InvocationSpec> specs = function == null ? scenario.invocations()
+          : scenario.invocations().stream().map(spec -> spec.withFunctionSpans(functionSpans)).toList();
+      return new Scenario(specs, scenario.concurrent(),
+          functionTimeout == null ? scenario.functionTimeout() : functionTimeout, scenario.runtimeInit(),
+          scenario.shutdownReason(), scenario.benchmark(), scenario.lateShutdownFlush());
     }
 
     private static int positive(String[] args, int index) {
@@ -218,6 +235,10 @@ public final class SimulatorMain {
       }
       result = simulate(arguments, arguments.scenario(), simulator, collector, arguments.quiet() ? null : out,
           arguments.probe() == null ? null : out);
+      if (arguments.function() != null) {
+        out.println(JoinedTraceView.flushSummary(arguments.function() + " SDK export to the extension",
+            simulator.functionCalls()));
+      }
       if (collector != null) {
         functionLogsExported = OptionalLong.of(collector.functionLogRecords());
         out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
@@ -255,8 +276,18 @@ public final class SimulatorMain {
     if (arguments.freeListenerPort()) {
       env.put("LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(freeLoopbackPort()));
     }
+    LocalFunction function = null;
+    if (arguments.function() != null) {
+      FunctionSettings settings = FunctionSettings.defaults(arguments.function())
+          .withPorts(freeLoopbackPort(), freeLoopbackPort());
+      env.put("LAMBDA_TELEMETRY_OTLP_RECEIVER_HTTP_PORT", Integer.toString(settings.httpPort()));
+      env.put("LAMBDA_TELEMETRY_OTLP_RECEIVER_GRPC_PORT", Integer.toString(settings.grpcPort()));
+      function = LocalFunctions.start(settings);
+      simulator.instrumentedFunction(function);
+    }
     env.putAll(arguments.env());
-    try (ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env, out)) {
+    try (LocalFunction started = function;
+        ExtensionProcess extension = ExtensionProcess.start(arguments.command(), simulator, env, out)) {
       if (probeOut != null) {
         installProbe(arguments.probe(), simulator, extension.pid(), probeOut);
       }

@@ -3,6 +3,7 @@ package dev.lambdatelemetry.otel.simulator.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lambdatelemetry.otel.simulator.function.FunctionProtocol;
 import dev.lambdatelemetry.otel.simulator.scenario.Scenario;
 import java.time.Duration;
 import java.util.Map;
@@ -32,11 +33,28 @@ class SimulatorMainArgumentsTest {
   }
 
   @Test
+  void parse_function_instrumentsEveryInvocationWithThatManyChildSpans() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--function", "grpc",
+      "--function-spans", "100", "--benchmark", "--invocations", "20", "--", "java", "-jar", "x.jar"});
+
+    assertThat(arguments.function()).isEqualTo(FunctionProtocol.GRPC);
+    assertThat(arguments.scenario().invocations()).hasSize(20)
+        .allSatisfy(spec -> assertThat(spec.functionSpans()).isEqualTo(100));
+  }
+
+  @Test
+  void parse_unknownFunctionProtocol_isRefused() {
+    assertThatThrownBy(() -> SimulatorMain.Arguments.parse(new String[] {"--function", "http", "--", "x"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http/protobuf");
+  }
+
+  @Test
   void parse_defaults_keepLambdasShutdownBudgetAndNoCollector() {
     SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--", "java", "-jar", "x.jar"});
 
     assertThat(arguments.options().shutdownBudget()).isEqualTo(Duration.ofSeconds(2));
     assertThat(arguments.collector()).isFalse();
+    assertThat(arguments.function()).isNull();
     assertThat(arguments.env()).isEmpty();
     assertThat(arguments.scenario().benchmark()).isFalse();
   }
