@@ -325,6 +325,30 @@ public final class ExportPipeline implements SignalSink {
     background.stop(until);
   }
 
+  /**
+   * Starts one flush bounded by {@code deadline} on the background thread and returns at once (the
+   * {@code adaptive} strategy, while an invocation runs). {@link #settleBackground} must come before
+   * {@code next}. False, and nothing started, when a background flush is already under way.
+   */
+  public boolean flushInBackground(Instant deadline) {
+    return !shutDown && background.runOnce(deadline);
+  }
+
+  /**
+   * Before {@code next}: a background flush under way may finish until {@code until}, then it is cut
+   * as a flush is at its deadline (counted abandoned; what was not sent stays queued); no background
+   * flush starts again before {@link #resumeBackground} or the next {@link #flushInBackground}. True
+   * when one had to be cut.
+   */
+  public boolean settleBackground(Instant until) {
+    return background.settle(until);
+  }
+
+  /** An invocation began: periodic background flushes held by {@link #settleBackground} go on. */
+  public void resumeBackground() {
+    background.resume();
+  }
+
   /** Counters and queue state for a debug log line. */
   public String statsLine() {
     return counters.line()

@@ -35,6 +35,17 @@ final class RunningTelemetry implements TelemetrySide {
   @Override
   public void onInvoke(NextEvent.Invoke invoke) {
     converter.onInvoke(invoke.requestId(), invoke.invokedFunctionArn(), invoke.deadlineMs());
+    pipeline.resumeBackground();
+  }
+
+  @Override
+  public void flushInBackground(Instant deadline) {
+    pipeline.flushInBackground(deadline);
+  }
+
+  @Override
+  public void settleBackground(Instant until) {
+    pipeline.settleBackground(until);
   }
 
   @Override

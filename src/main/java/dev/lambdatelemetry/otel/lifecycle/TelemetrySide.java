@@ -22,6 +22,18 @@ interface TelemetrySide {
   /** Exports what is pending, before {@code deadline}. */
   FlushResult flush(Instant deadline);
 
+  /**
+   * Starts a flush on the background thread, bounded by {@code deadline}; returns at once. A side
+   * without one starts nothing: the data waits for the next flush.
+   */
+  default void flushInBackground(Instant deadline) {}
+
+  /**
+   * Before {@code next}: a background flush under way may finish until {@code until}, then it is cut;
+   * none starts again before the next invocation.
+   */
+  default void settleBackground(Instant until) {}
+
   /** Stops background export (Managed Instances); a request in flight may run until {@code until}. */
   void stopBackground(Instant until);
 

@@ -87,6 +87,16 @@ final class FakeTelemetrySide implements TelemetrySide {
   }
 
   @Override
+  public void flushInBackground(Instant deadline) {
+    record("flushInBackground", deadline);
+  }
+
+  @Override
+  public void settleBackground(Instant until) {
+    record("settleBackground", until);
+  }
+
+  @Override
   public void stopBackground(Instant until) {
     record("stopBackground", until);
   }
