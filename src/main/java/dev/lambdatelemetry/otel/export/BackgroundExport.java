@@ -114,22 +114,26 @@ final class BackgroundExport {
   boolean settle(Instant until) {
     synchronized (lock) {
       paused = true;
-      requested = null;
       try {
-        if (!waitWhileFlushing(until)) {
+        // A flush asked for and not yet begun (a busy CPU) still gets its chance until then.
+        if (!waitWhileBusy(until)) {
           return false;
         }
-        cut = true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        cut = true;
       }
+      boolean began = flushing;
+      requested = null;
+      if (!began) {
+        return false; // it never began: nothing to cut, its items are still queued
+      }
+      cut = true;
     }
     LOG.debug("[export] cutting the background flush under way at the invocation's end");
     inFlight.close();
     synchronized (lock) {
       try {
-        waitWhileFlushing(clock.instant().plus(CUT_WAIT));
+        waitWhileBusy(clock.instant().plus(CUT_WAIT));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -183,9 +187,12 @@ final class BackgroundExport {
     }
   }
 
-  /** Waits, lock held, until no flush runs or {@code until}; true when one still runs. */
-  private boolean waitWhileFlushing(Instant until) throws InterruptedException {
-    while (flushing) {
+  /**
+   * Waits, lock held, until no flush runs nor waits to begin, or {@code until}; true when one still
+   * runs or waits.
+   */
+  private boolean waitWhileBusy(Instant until) throws InterruptedException {
+    while (flushing || requested != null) {
       long ms = Duration.between(clock.instant(), until).toMillis();
       if (ms <= 0) {
         return true;
@@ -245,7 +252,7 @@ final class BackgroundExport {
   private Instant nextFlush(Thread self) throws InterruptedException {
     synchronized (lock) {
       while (thread == self) {
-        if (!paused && requested != null) {
+        if (requested != null) {
           Instant deadline = requested;
           requested = null;
           return begin(deadline);
