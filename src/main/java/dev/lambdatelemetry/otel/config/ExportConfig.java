@@ -95,7 +95,8 @@ public interface ExportConfig {
    * The adaptive strategy: an invocation flushes at its end unless invocations are frequent (at least
    * {@link #frequentInvocations()} within {@link #window()}, the previous one less than {@link
    * #interval()} ago); while they are, a flush runs in the background during an invocation about
-   * once per {@link #interval()}, and is finished or cut before the extension calls {@code next}.
+   * once per {@link #interval()} (sooner when a pending queue is a quarter full), and is finished or
+   * cut before the extension calls {@code next}.
    */
   interface Adaptive {
     /** Invocations within {@link #window()} from which invocations count as frequent. */

@@ -120,6 +120,10 @@ public final class ExportPipeline implements SignalSink {
   private final MetricsExport metricsExport;
   private final WarmUpRequest warmUp;
   private final BackgroundExport background;
+  /** The queues' bounds, for {@link #pendingShare}. */
+  private final int maxSpans;
+  private final int maxLogs;
+  private final long maxQueueBytes;
   private volatile boolean shutDown;
 
   /**
@@ -197,6 +201,9 @@ public final class ExportPipeline implements SignalSink {
     this.logExporter = exporters.logs();
     this.metricExporter = exporters.metrics();
     long maxBytes = MemoryBudget.queueBytes(export, MemoryBudget.maxHeap());
+    this.maxSpans = export.queue().maxSpans();
+    this.maxLogs = export.queue().maxLogs();
+    this.maxQueueBytes = maxBytes;
     this.spans = new QueuedSignal<>(Signal.TRACES,
         new PendingQueue<>(export.queue().maxSpans(), maxBytes, SizeEstimates::span),
         spanExporter == null ? null : spanExporter::export, counters, retrier, hold,
@@ -354,6 +361,16 @@ public final class ExportPipeline implements SignalSink {
     return counters.line()
         + "; queued spans=" + spans.size() + " logs=" + logs.size() + " bytes="
         + (spans.bytes() + logs.bytes()) + "; breaker=" + health.describe();
+  }
+
+  /**
+   * How full the fuller pending queue is, from 0 to 1, in items or estimated bytes: when it fills,
+   * the oldest items are dropped, so a strategy that lets data wait flushes before.
+   */
+  public double pendingShare() {
+    double items = Math.max((double) spans.size() / Math.max(1, maxSpans),
+        (double) logs.size() / Math.max(1, maxLogs));
+    return Math.max(items, (double) Math.max(spans.bytes(), logs.bytes()) / Math.max(1, maxQueueBytes));
   }
 
   /** Items still queued (spans + logs). */

@@ -20,6 +20,12 @@ public final class FlushPolicy {
   public static final String PROPERTY = "lambda-telemetry.export.flush-strategy";
 
   static final Duration DEFAULT_CONTINUOUS_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * While frequent, a pending queue this full (items or bytes) is flushed at the next invocation's
+   * start whatever the interval: a busy, log-heavy function must not fill it (the oldest items would
+   * be dropped) while its data waits.
+   */
+  static final double QUEUE_SHARE_THAT_FLUSHES = 0.25;
 
   private final Strategy strategy;
   private final ArrayDeque<Instant> recentStarts = new ArrayDeque<>();
@@ -92,6 +98,14 @@ public final class FlushPolicy {
    * settles it before {@code next}.
    */
   public Decision atInvokeStart(Instant now) {
+    return atInvokeStart(now, 0);
+  }
+
+  /**
+   * {@link #atInvokeStart(Instant)}, knowing how full the fuller pending queue is (0 to 1): from
+   * {@value #QUEUE_SHARE_THAT_FLUSHES}, frequent invocations flush in the background at once.
+   */
+  public Decision atInvokeStart(Instant now, double pendingShare) {
     Instant previous = recentStarts.peekLast();
     recentStarts.addLast(now);
     if (strategy instanceof Adaptive a) {
@@ -101,7 +115,8 @@ public final class FlushPolicy {
           && gap != null && gap.compareTo(a.interval()) < 0;
       // One gap from now is when the next chance comes, as far as the history tells: flush now if
       // waiting for it would keep what is queued past the interval.
-      if (currentFrequent && (lastFlush == null || !lastFlush.plus(a.interval()).isAfter(now.plus(gap)))) {
+      if (currentFrequent && (lastFlush == null || !lastFlush.plus(a.interval()).isAfter(now.plus(gap))
+          || pendingShare >= QUEUE_SHARE_THAT_FLUSHES)) {
         return Decision.BACKGROUND;
       }
     }
@@ -181,8 +196,9 @@ public final class FlushPolicy {
    * frequentInvocations} started within {@code window}, the previous one less than {@code interval}
    * ago (so the first invocations, rare ones and the first after an idle gap flush at their end).
    * While frequent, a flush runs in the background during an invocation, started at the invocation
-   * whose next one would come more than {@code interval} after the last flush, and is settled before
-   * {@code next}; an invocation running longer than {@code backstop} gets one flush meanwhile.
+   * whose next one would come more than {@code interval} after the last flush (or once a pending
+   * queue is a quarter full), and is settled before {@code next}; an invocation running longer than
+   * {@code backstop} gets one flush meanwhile.
    */
   public record Adaptive(int frequentInvocations, Duration window, Duration interval, Duration backstop)
       implements Strategy {}

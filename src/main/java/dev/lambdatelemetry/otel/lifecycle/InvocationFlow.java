@@ -113,7 +113,8 @@ final class InvocationFlow {
       return;
     }
     side.get().onInvoke(invoke);
-    FlushPolicy.Decision decision = side.get().policy().atInvokeStart(now);
+    FlushPolicy.Decision decision =
+        side.get().policy().atInvokeStart(now, side.get().pendingShare());
     if (decision == FlushPolicy.Decision.FLUSH) {
       flush(side.get(), now, invokeDeadline);
     } else if (decision == FlushPolicy.Decision.BACKGROUND) {

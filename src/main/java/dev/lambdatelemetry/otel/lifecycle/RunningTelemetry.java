@@ -39,6 +39,11 @@ final class RunningTelemetry implements TelemetrySide {
   }
 
   @Override
+  public double pendingShare() {
+    return pipeline.pendingShare();
+  }
+
+  @Override
   public void flushInBackground(Instant deadline) {
     pipeline.flushInBackground(deadline);
   }

@@ -34,6 +34,11 @@ interface TelemetrySide {
    */
   default void settleBackground(Instant until) {}
 
+  /** How full the fuller pending queue is, 0 to 1 (a side without queues: 0). */
+  default double pendingShare() {
+    return 0;
+  }
+
   /** Stops background export (Managed Instances); a request in flight may run until {@code until}. */
   void stopBackground(Instant until);
 

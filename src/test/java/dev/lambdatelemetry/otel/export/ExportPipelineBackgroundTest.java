@@ -120,9 +120,25 @@ class ExportPipelineBackgroundTest {
     assertThat(pipeline.flushInBackground(Instant.now().plus(WAIT))).as("stopped at SHUTDOWN").isFalse();
   }
 
+  @Test
+  void pendingShare_isHowFullTheFullerQueueIs_andEmptiesWithAFlush() {
+    pipeline = pipeline(Map.of("lambda-telemetry.export.queue.max-spans", "8"));
+    pipeline.span(ExportPipelineSuite.span());
+    pipeline.span(ExportPipelineSuite.span());
+
+    assertThat(pipeline.pendingShare()).isEqualTo(0.25);
+    pipeline.flush(Instant.now().plus(WAIT));
+    assertThat(pipeline.pendingShare()).isZero();
+  }
+
   private ExportPipeline pipeline() {
-    Map<String, String> props = Map.of("otel.exporter.otlp.endpoint", receiver.endpoint(),
-        "otel.metrics.exporter", "none");
+    return pipeline(Map.of());
+  }
+
+  private ExportPipeline pipeline(Map<String, String> extra) {
+    Map<String, String> props = new java.util.HashMap<>(extra);
+    props.put("otel.exporter.otlp.endpoint", receiver.endpoint());
+    props.put("otel.metrics.exporter", "none");
     return new ExportPipeline(TestConfigs.export(props), OtelSettings.from(TestConfigs.otel(props)),
         ExportPipelineSuite.RESOURCE, List::of);
   }

@@ -143,6 +143,25 @@ class FlushPolicyTest {
     assertThat(p.atInvokeStart(T0.plusSeconds(9))).isEqualTo(SKIP);
   }
 
+  @Test
+  void adaptive_frequent_aQueueAQuarterFull_flushesInTheBackgroundBeforeTheInterval() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+    p.atInvokeStart(T0);
+    p.flushed(T0);
+    p.atInvokeStart(T0.plusSeconds(1));
+
+    assertThat(p.atInvokeStart(T0.plusSeconds(2), 0.2)).as("a fifth full").isEqualTo(SKIP);
+    assertThat(p.atInvokeStart(T0.plusSeconds(3), 0.25)).as("a quarter full").isEqualTo(BACKGROUND);
+  }
+
+  @Test
+  void adaptive_rare_aFullQueue_stillFlushesAtTheEnd_notInTheBackground() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+
+    assertThat(p.atInvokeStart(T0, 0.9)).isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(T0.plusMillis(5))).isEqualTo(FLUSH);
+  }
+
   static Stream<Arguments> steadyRates() {
     return Stream.of(
         argumentSet("one a second", Duration.ofSeconds(1)),

@@ -86,6 +86,14 @@ final class FakeTelemetrySide implements TelemetrySide {
     return null;
   }
 
+  /** What {@link #pendingShare} answers. */
+  double pendingShare;
+
+  @Override
+  public double pendingShare() {
+    return pendingShare;
+  }
+
   @Override
   public void flushInBackground(Instant deadline) {
     record("flushInBackground", deadline);
