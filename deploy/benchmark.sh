@@ -163,12 +163,12 @@ if [ -n "$delays" ]; then
     echo "- command: deploy/benchmark.sh $arch --collector-delay $delays${rate:+ --rate $rate} --strategies $strategies --invocations $invocations"
     echo "- $invocations invocations a run (handlers return at once), ${rate:-back to back}${rate:+ a second, frozen (SIGSTOP) 1/$rate s after each}"
     echo
-    echo "| strategy | collector answers after | added p50 / p99, first 20 (ms) | added p50 / p99, after (ms) | longest wait, span / function log (ms) | spans twice | function log lines lost | CPU per invocation (ms) | violations |"
+    echo "| strategy | collector answers after | added p50 / p99, first 20 (ms) | added p50 / p99, after (ms) | longest wait, span / function log (ms) | spans twice | function log lines lost (counted abandoned / dropped) | CPU per invocation (ms) | violations |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     for d in ${delays//,/ }; do
       for s in ${strategies//,/ }; do
         jq -r --arg s "$s" --arg d "$d" 'def f: if type == "number" then (. * 10 | round / 10 | tostring) else "n/a" end;
-          "| \($s) | \($d) ms | \(.addedMsFirst20P50 | f) / \(.addedMsFirst20P99 | f) | \(.addedMsAfter20P50 | f) / \(.addedMsAfter20P99 | f) | \(.maxSpanWaitMs | f) / \(.maxLogWaitMs | f) | \(.duplicateSpans | f) | \(.droppedEvents | f) | \(.cpuMsPerInvocation | f) | \((.violations // []) | if length == 0 then "none" else join("; ") end) |"' \
+          "| \($s) | \($d) ms | \(.addedMsFirst20P50 | f) / \(.addedMsFirst20P99 | f) | \(.addedMsAfter20P50 | f) / \(.addedMsAfter20P99 | f) | \(.maxSpanWaitMs | f) / \(.maxLogWaitMs | f) | \(.duplicateSpans | f) | \(.droppedEvents | f) (\(.logsAbandonedCounted | f) / \(.logsDroppedCounted | f)) | \(.cpuMsPerInvocation | f) | \((.violations // []) | if length == 0 then "none" else join("; ") end) |"' \
           "$out/raw/flush-$s-${d}ms.json"
       done
     done

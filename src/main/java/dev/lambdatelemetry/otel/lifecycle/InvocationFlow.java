@@ -122,8 +122,10 @@ final class InvocationFlow {
       inBackground = side.get();
       backgroundWasFirst = !firstFlushDone;
       firstFlushDone = true;
-      side.get().flushInBackground(invokeDeadline.minus(settings.deadlineMargin()));
-      side.get().policy().flushed(now);
+      // One that did not start (the last one still ends) is not a flush: the next start asks again.
+      if (side.get().flushInBackground(invokeDeadline.minus(settings.deadlineMargin()))) {
+        side.get().policy().flushed(now);
+      }
     }
   }
 

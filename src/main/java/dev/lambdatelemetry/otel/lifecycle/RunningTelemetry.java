@@ -44,8 +44,8 @@ final class RunningTelemetry implements TelemetrySide {
   }
 
   @Override
-  public void flushInBackground(Instant deadline) {
-    pipeline.flushInBackground(deadline);
+  public boolean flushInBackground(Instant deadline) {
+    return pipeline.flushInBackground(deadline);
   }
 
   @Override

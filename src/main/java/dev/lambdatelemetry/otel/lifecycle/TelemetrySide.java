@@ -23,10 +23,12 @@ interface TelemetrySide {
   FlushResult flush(Instant deadline);
 
   /**
-   * Starts a flush on the background thread, bounded by {@code deadline}; returns at once. A side
-   * without one starts nothing: the data waits for the next flush.
+   * Starts a flush on the background thread, bounded by {@code deadline}; returns at once, false when
+   * nothing started (one still runs, or the side has no background thread).
    */
-  default void flushInBackground(Instant deadline) {}
+  default boolean flushInBackground(Instant deadline) {
+    return false;
+  }
 
   /**
    * Before {@code next}: a background flush under way may finish until {@code until}, then it is cut;

@@ -86,6 +86,9 @@ final class FakeTelemetrySide implements TelemetrySide {
     return null;
   }
 
+  /** What {@link #flushInBackground} answers: whether a flush started. */
+  boolean backgroundStarts = true;
+
   /** What {@link #pendingShare} answers. */
   double pendingShare;
 
@@ -95,8 +98,9 @@ final class FakeTelemetrySide implements TelemetrySide {
   }
 
   @Override
-  public void flushInBackground(Instant deadline) {
+  public boolean flushInBackground(Instant deadline) {
     record("flushInBackground", deadline);
+    return backgroundStarts;
   }
 
   @Override

@@ -185,6 +185,25 @@ class InvocationFlowTest {
   }
 
   @Test
+  void adaptiveWhenFrequent_aBackgroundFlushThatDidNotStart_isAskedForAgainAtTheNextStart() throws Exception {
+    FakeTelemetrySide adaptive = new FakeTelemetrySide(clock,
+        new FlushPolicy.Adaptive(2, Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(10)));
+    InvocationFlow flow = flow(Ready.of(adaptive, clock), TelemetryMode.NO_TELEMETRY);
+    flow.run(invoke("r1"));
+    clock.advance(Duration.ofSeconds(9));
+    adaptive.backgroundStarts = false;
+    flow.run(invoke("r2"));
+    adaptive.backgroundStarts = true;
+    clock.advance(Duration.ofSeconds(1));
+
+    flow.run(invoke("r3"));
+
+    assertThat(adaptive.names()).containsExactly("onInvoke r1", "flush", "onInvoke r2",
+        "flushInBackground", "settleBackground", "onInvoke r3", "flushInBackground", "settleBackground");
+  }
+
+  @Test
   void continuousOnAnEnvironmentThatFreezes_isSettledAtEveryInvocationsEnd() throws Exception {
     FakeTelemetrySide continuous =
         new FakeTelemetrySide(clock, new FlushPolicy.Continuous(Duration.ofSeconds(1)));

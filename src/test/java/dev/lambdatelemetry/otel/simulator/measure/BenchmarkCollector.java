@@ -6,11 +6,16 @@ import dev.lambdatelemetry.otel.simulator.platform.PlatformServer;
 import com.google.protobuf.ByteString;
 import dev.lambdatelemetry.otel.simulator.scenario.SimulatedTime;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -21,6 +26,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +50,9 @@ public final class BenchmarkCollector implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(BenchmarkCollector.class);
   private static final String LOGS_PATH = "/v1/logs";
   private static final String TRACES_PATH = "/v1/traces";
+  private static final String METRICS_PATH = "/v1/metrics";
+  /** The extension's self-telemetry counter of exported, abandoned and dropped items. */
+  private static final String EXPORT_ITEMS = "lambda_telemetry.export.items";
   /** The attribute the extension puts on every log record, {@code function} for the function's own lines. */
   private static final String LOG_SOURCE = "aws.lambda.log.source";
 
@@ -62,6 +72,8 @@ public final class BenchmarkCollector implements AutoCloseable {
   private final AtomicLong maxSpanWaitNanos = new AtomicLong(-1);
   private final AtomicLong maxLogWaitNanos = new AtomicLong(-1);
   private final Duration answerDelay;
+  /** The extension's own count of items it gave up on, by "signal/outcome", as last exported (cumulative). */
+  private final Map<String, Long> exportCounts = new ConcurrentHashMap<>();
 
   private BenchmarkCollector(Duration answerDelay) throws IOException {
     this.answerDelay = answerDelay;
@@ -114,7 +126,7 @@ public final class BenchmarkCollector implements AutoCloseable {
   /** What it measured, for the report. */
   public SimulationResult.CollectorFigures figures() {
     return new SimulationResult.CollectorFigures(answerDelay.toNanos() / 1_000_000.0, spans(), duplicateSpans(),
-        maxSpanWaitMs(), maxLogWaitMs());
+        maxSpanWaitMs(), maxLogWaitMs(), exportCount("logs", "abandoned"), exportCount("logs", "dropped"));
   }
 
   /** The longest a function log record waited, its timestamp to its arrival here, in ms; -1 before any. */
@@ -161,6 +173,8 @@ public final class BenchmarkCollector implements AutoCloseable {
         countLogs(body, gzip, receivedNanos);
       } else if (path.endsWith(TRACES_PATH)) {
         countSpans(body, gzip, receivedNanos);
+      } else if (path.endsWith(METRICS_PATH)) {
+        readExportCounts(body, gzip);
       }
       if (!answerDelay.isZero()) {
         try {
@@ -221,6 +235,46 @@ public final class BenchmarkCollector implements AutoCloseable {
       // Not counted in unreadableRequests, which is about the log lines the run must account for.
       LOG.debug("unreadable OTLP traces request", e);
     }
+  }
+
+  /** Keeps the extension's cumulative {@value #EXPORT_ITEMS} counts of abandoned and dropped spans and logs. */
+  private void readExportCounts(byte[] body, boolean gzip) {
+    try (InputStream in = open(body, gzip)) {
+      ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(in);
+      for (ResourceMetrics resource : request.getResourceMetricsList()) {
+        for (ScopeMetrics scope : resource.getScopeMetricsList()) {
+          for (Metric metric : scope.getMetricsList()) {
+            if (metric.getName().equals(EXPORT_ITEMS) && metric.hasSum()) {
+              for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
+                String key = attribute(point.getAttributesList(), "signal") + "/"
+                    + attribute(point.getAttributesList(), "outcome");
+                long value = point.hasAsInt() ? point.getAsInt() : (long) point.getAsDouble();
+                exportCounts.merge(key, value, Math::max);
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("unreadable OTLP metrics request", e);
+    }
+  }
+
+  private static String attribute(List<KeyValue> attributes, String key) {
+    for (KeyValue attribute : attributes) {
+      if (attribute.getKey().equals(key)) {
+        return attribute.getValue().getStringValue();
+      }
+    }
+    return "";
+  }
+
+  /**
+   * What the extension itself counted, as last exported: its {@value #EXPORT_ITEMS} for {@code signal}
+   * ({@code traces}, {@code logs}) and {@code outcome} ({@code abandoned}, {@code dropped}, ...); 0 if none.
+   */
+  public long exportCount(String signal, String outcome) {
+    return exportCounts.getOrDefault(signal + "/" + outcome, 0L);
   }
 
   private static InputStream open(byte[] body, boolean gzip) throws IOException {

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -94,6 +100,28 @@ class BenchmarkCollectorTest {
 
       assertThat(collector.maxLogWaitMs()).isBetween(2000.0, 60_000.0);
     }
+  }
+
+  @Test
+  void metricsExport_keepsTheExtensionsLastCountOfAbandonedAndDroppedItems() throws Exception {
+    try (BenchmarkCollector collector = BenchmarkCollector.start()) {
+      post(collector, "/v1/metrics", exportItems(1).toByteArray(), false);
+      post(collector, "/v1/metrics", exportItems(3).toByteArray(), false);
+
+      assertThat(collector.exportCount("logs", "abandoned")).isEqualTo(3);
+      assertThat(collector.exportCount("traces", "abandoned")).isZero();
+      assertThat(collector.figures().logsAbandoned()).isEqualTo(3);
+    }
+  }
+
+  private static ExportMetricsServiceRequest exportItems(long logsAbandoned) {
+    Metric metric = Metric.newBuilder().setName("lambda_telemetry.export.items").setSum(Sum.newBuilder()
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(logsAbandoned)
+            .addAttributes(KeyValue.newBuilder().setKey("signal").setValue(AnyValue.newBuilder().setStringValue("logs")))
+            .addAttributes(KeyValue.newBuilder().setKey("outcome")
+                .setValue(AnyValue.newBuilder().setStringValue("abandoned"))))).build();
+    return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(metric))).build();
   }
 
   private static ExportTraceServiceRequest traces(long... endNanos) {

@@ -123,9 +123,11 @@ public record SimulationResult(double processToRegisterMs, double processToSubsc
    * @param duplicateSpans spans whose id it had already received
    * @param maxSpanWaitMs  the longest a span waited: its end to its arrival at the collector (-1: none)
    * @param maxLogWaitMs   the longest a function log record waited: its timestamp to its arrival (-1: none)
+   * @param logsAbandoned  log records the extension counted abandoned (sent, fate unknown), as it last exported
+   * @param logsDropped    log records the extension counted dropped, as it last exported
    */
   public record CollectorFigures(double answerDelayMs, long spans, long duplicateSpans, double maxSpanWaitMs,
-      double maxLogWaitMs) {
+      double maxLogWaitMs, long logsAbandoned, long logsDropped) {
   }
 
   /** Extension CPU time per warm invocation, -1 without a process or warm invocations. */
@@ -188,6 +190,8 @@ public record SimulationResult(double processToRegisterMs, double processToSubsc
       root.put("duplicateSpans", collector.duplicateSpans());
       putNonNegative(root, "maxSpanWaitMs", collector.maxSpanWaitMs());
       putNonNegative(root, "maxLogWaitMs", collector.maxLogWaitMs());
+      root.put("logsAbandonedCounted", collector.logsAbandoned());
+      root.put("logsDroppedCounted", collector.logsDropped());
     }
     putNonNegative(root, "ingestMBps", ingestMBps());
     putNonNegative(root, "ingestEventsPerSec", ingestEventsPerSec());

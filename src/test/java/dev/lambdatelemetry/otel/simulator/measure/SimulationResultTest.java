@@ -62,7 +62,7 @@ class SimulationResultTest {
     SimulationResult result = result(list, Map.of(), new SimulationResult.WarmPhase(12, 90, 45, 0, 0, 0, 0, 0));
 
     JsonNode json = Json.parse(result.toJson(OptionalLong.empty(),
-        new SimulationResult.CollectorFigures(20, 600, 0, 10_400, 10_350))).orElseThrow();
+        new SimulationResult.CollectorFigures(20, 600, 0, 10_400, 10_350, 1, 0))).orElseThrow();
 
     assertThat(json.path("addedMsFirst20P50").asDouble()).isEqualTo(30.0);
     assertThat(json.path("addedMsAfter20P50").asDouble()).isEqualTo(0.5);
@@ -71,6 +71,7 @@ class SimulationResultTest {
     assertThat(json.path("duplicateSpans").asLong()).isZero();
     assertThat(json.path("maxSpanWaitMs").asDouble()).isEqualTo(10_400.0);
     assertThat(json.path("maxLogWaitMs").asDouble()).isEqualTo(10_350.0);
+    assertThat(json.path("logsAbandonedCounted").asLong()).isEqualTo(1);
   }
 
   @Test
