@@ -4,11 +4,21 @@
 #
 # usage: deploy/benchmark.sh [ARCH] [--runs N] [--invocations N] [--heavy-invocations N]
 #        deploy/benchmark.sh [ARCH] --lambda-shaped MB [--beside-node MB] [--bisect] [--smaps] ...
+#        deploy/benchmark.sh [ARCH] --collector-delay MS[,MS...] [--rate N] [--strategies S[,S...]] [--invocations N]
 #   ARCH defaults to this machine's; --runs 5, --invocations 20000, --heavy-invocations 50 by default
 #   (the figures issue 5 asks for; smaller counts give a quick look, without the 10k/20k RSS rows).
 #   --lambda-shaped MB (or --bisect) runs deploy/lambda-shaped.sh instead, with the other options:
 #   the launcher inside a cgroup sized like a function of MB (memory limit, CPU quota MB / 1769 of
 #   a vCPU), started cold; see that script's header for its options and figures. Needs root.
+#
+# --collector-delay runs the flush comparison instead (issue 13): for each delay (ms, e.g. 5,20,80) and each
+# strategy of --strategies (default end,adaptive; set as LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY), one run of
+# --invocations fast invocations (default 600) against a collector that answers each request after the delay,
+# at --rate invocations a second (the extension frozen with SIGSTOP for 1/N s after each; without --rate they
+# follow each other at once). Writes target/benchmark/flush/results.md (and raw/*.json), one row per run: added
+# time p50/p99 over the first 20 invocations (the adaptive strategy flushes at their end) and over the ones after,
+# the longest a span and a function log record waited before reaching the collector (its arrival minus the
+# span's end or the record's timestamp), spans received twice, function log lines lost, CPU per warm invocation.
 #
 # Writes target/benchmark/results.md (the table, also printed), target/benchmark/raw/*.json (the
 # simulator's reports) and target/benchmark/{start,ingest,floor}.json (the figures per run).
@@ -63,20 +73,35 @@ for a in "$@"; do
   case "$a" in --lambda-shaped | --bisect) exec "$root/deploy/lambda-shaped.sh" "$@" ;; esac
 done
 runs=${BENCH_RUNS:-5}
-invocations=${BENCH_INVOCATIONS:-20000}
+invocations=${BENCH_INVOCATIONS:-}
 heavy=${BENCH_HEAVY_INVOCATIONS:-50}
+delays=
+rate=
+strategies=end,adaptive
 while [ $# -gt 0 ]; do
   case "$1" in
     x86_64 | arm64) arch=$1 ;;
     --runs) runs=${2:?--runs needs a number}; shift ;;
     --invocations) invocations=${2:?--invocations needs a number}; shift ;;
     --heavy-invocations) heavy=${2:?--heavy-invocations needs a number}; shift ;;
-    *) die "usage: $0 [x86_64|arm64] [--runs N] [--invocations N] [--heavy-invocations N]" ;;
+    --collector-delay) delays=${2:?--collector-delay needs milliseconds, e.g. 5,20,80}; shift ;;
+    --rate) rate=${2:?--rate needs invocations per second}; shift ;;
+    --strategies) strategies=${2:?--strategies needs e.g. end,adaptive}; shift ;;
+    *) die "usage: $0 [x86_64|arm64] [--runs N] [--invocations N] [--heavy-invocations N]" \
+      "| [x86_64|arm64] --collector-delay MS[,MS...] [--rate N] [--strategies S[,S...]] [--invocations N]" ;;
   esac
   shift
 done
-for n in "$runs" "$invocations" "$heavy"; do
-  case "$n" in '' | *[!0-9]* | 0) die "--runs, --invocations and --heavy-invocations take positive numbers" ;; esac
+if [ -n "$delays" ]; then
+  invocations=${invocations:-600}
+else
+  invocations=${invocations:-20000}
+fi
+for n in "$runs" "$invocations" "$heavy" ${rate:+"$rate"}; do
+  case "$n" in '' | *[!0-9]* | 0) die "--runs, --invocations, --heavy-invocations and --rate take positive numbers" ;; esac
+done
+for d in ${delays//,/ }; do
+  case "$d" in *[!0-9]*) die "--collector-delay takes milliseconds, e.g. 5,20,80" ;; esac
 done
 
 command -v jq >/dev/null || die "jq is required to read the simulator's reports"
@@ -109,6 +134,46 @@ if [ -z "$simulator" ]; then
     "the simulator is not built: run ./mvnw test-compile dependency:build-classpath" \
     "-Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt (build-layer.sh does it)"
   simulator="$java_bin -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) $SIMULATOR_MAIN"
+fi
+
+# The flush comparison (issue 13): one run per collector delay and strategy, one table.
+if [ -n "$delays" ]; then
+  out=target/benchmark/flush
+  rm -rf "$out"
+  mkdir -p "$out/raw"
+  started=$(date +%s)
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  for d in ${delays//,/ }; do
+    for s in ${strategies//,/ }; do
+      echo "benchmark: strategy $s, collector answering after $d ms${rate:+, $rate/s}" >&2
+      # shellcheck disable=SC2086
+      env PATH="$nojava_path" $simulator --extension-cmd "$launcher" --mode default --free-listener-port \
+        --collector-delay "${d}ms" ${rate:+--rate "$rate"} --env "LAMBDA_TELEMETRY_EXPORT_FLUSH_STRATEGY=$s" \
+        --invocations "$invocations" --benchmark --quiet --report "$out/raw/flush-$s-${d}ms.json" >&2 \
+        || echo "benchmark: strategy $s, delay $d ms: the simulator reported a failure (see the row's violations)" >&2
+      [ -s "$out/raw/flush-$s-${d}ms.json" ] || die "strategy $s, delay $d ms: no report"
+    done
+  done
+  {
+    echo "# lambda-telemetry-otel flush strategies against a collector with real round trips"
+    echo
+    echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "- machine: $(nproc) vCPU, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null), $(uname -sr)"
+    echo "- load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg); $(($(date +%s) - started)) s"
+    echo "- command: deploy/benchmark.sh $arch --collector-delay $delays${rate:+ --rate $rate} --strategies $strategies --invocations $invocations"
+    echo "- $invocations invocations a run (handlers return at once), ${rate:-back to back}${rate:+ a second, frozen (SIGSTOP) 1/$rate s after each}"
+    echo
+    echo "| strategy | collector answers after | added p50 / p99, first 20 (ms) | added p50 / p99, after (ms) | longest wait, span / function log (ms) | spans twice | function log lines lost (counted abandoned / dropped) | CPU per invocation (ms) | violations |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    for d in ${delays//,/ }; do
+      for s in ${strategies//,/ }; do
+        jq -r --arg s "$s" --arg d "$d" 'def f: if type == "number" then (. * 10 | round / 10 | tostring) else "n/a" end;
+          "| \($s) | \($d) ms | \(.addedMsFirst20P50 | f) / \(.addedMsFirst20P99 | f) | \(.addedMsAfter20P50 | f) / \(.addedMsAfter20P99 | f) | \(.maxSpanWaitMs | f) / \(.maxLogWaitMs | f) | \(.duplicateSpans | f) | \(.droppedEvents | f) (\(.logsAbandonedCounted | f) / \(.logsDroppedCounted | f)) | \(.cpuMsPerInvocation | f) | \((.violations // []) | if length == 0 then "none" else join("; ") end) |"' \
+          "$out/raw/flush-$s-${d}ms.json"
+      done
+    done
+  } | tee "$out/results.md"
+  exit 0
 fi
 
 out=target/benchmark

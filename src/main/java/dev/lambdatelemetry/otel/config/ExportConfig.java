@@ -19,10 +19,12 @@ public interface ExportConfig {
   Duration firstFlushBudget();
 
   /**
-   * When to flush: {@code end} (after each invocation's runtimeDone), {@code periodic,<duration>},
-   * {@code adaptive}, or {@code continuous[,<duration>]} (background export, Lambda Managed Instances).
+   * When to flush: {@code adaptive} (the default: at each invocation's end until invocations are
+   * frequent, then in the background while they run, see {@link Adaptive}), {@code end} (after each
+   * invocation's runtimeDone), {@code periodic,<duration>}, or {@code continuous[,<duration>]}
+   * (background export, Lambda Managed Instances).
    */
-  @WithDefault("end")
+  @WithDefault("adaptive")
   String flushStrategy();
 
   /** Spans, logs or metrics sent in one OTLP request at most. */
@@ -89,7 +91,13 @@ public interface ExportConfig {
     Duration maxWait();
   }
 
-  /** The adaptive strategy: end-of-invocation flushes until invocations are frequent. */
+  /**
+   * The adaptive strategy: an invocation flushes at its end unless invocations are frequent (at least
+   * {@link #frequentInvocations()} within {@link #window()}, the previous one less than {@link
+   * #interval()} ago); while they are, a flush runs in the background during an invocation about
+   * once per {@link #interval()} (sooner when a pending queue is a quarter full), and is finished or
+   * cut before the extension calls {@code next}.
+   */
   interface Adaptive {
     /** Invocations within {@link #window()} from which invocations count as frequent. */
     @WithDefault("10")
@@ -99,7 +107,10 @@ public interface ExportConfig {
     @WithDefault("PT60S")
     Duration window();
 
-    /** When frequent: the least time between two flushes, taken at an invocation's start. */
+    /**
+     * When frequent: the longest data waits for a flush (plus the gap to the next invocation), and
+     * the idle gap after which an invocation flushes at its end again.
+     */
     @WithDefault("PT10S")
     Duration interval();
 

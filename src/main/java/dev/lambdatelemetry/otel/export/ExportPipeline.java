@@ -125,6 +125,10 @@ public final class ExportPipeline implements SignalSink {
   private final MetricsExport metricsExport;
   private final WarmUpRequest warmUp;
   private final BackgroundExport background;
+  /** The queues' bounds, for {@link #pendingShare}. */
+  private final int maxSpans;
+  private final int maxLogs;
+  private final long maxQueueBytes;
   private volatile boolean shutDown;
 
   /**
@@ -202,6 +206,9 @@ public final class ExportPipeline implements SignalSink {
     this.logExporter = exporters.logs();
     this.metricExporter = exporters.metrics();
     long maxBytes = MemoryBudget.queueBytes(export, MemoryBudget.maxHeap());
+    this.maxSpans = export.queue().maxSpans();
+    this.maxLogs = export.queue().maxLogs();
+    this.maxQueueBytes = maxBytes;
     this.spans = new QueuedSignal<>(Signal.TRACES,
         new PendingQueue<>(export.queue().maxSpans(), maxBytes, SizeEstimates::span),
         spanExporter == null ? null : spanExporter::export, counters, retrier, hold,
@@ -351,12 +358,46 @@ public final class ExportPipeline implements SignalSink {
     background.stop(until);
   }
 
+  /**
+   * Starts one flush bounded by {@code deadline} on the background thread and returns at once (the
+   * {@code adaptive} strategy, while an invocation runs). {@link #settleBackground} must come before
+   * {@code next}. False, and nothing started, when a background flush is already under way.
+   */
+  public boolean flushInBackground(Instant deadline) {
+    return !shutDown && background.runOnce(deadline);
+  }
+
+  /**
+   * Before {@code next}: a background flush under way may finish until {@code until}, then it is cut
+   * as a flush is at its deadline (counted abandoned; what was not sent stays queued); no background
+   * flush starts again before {@link #resumeBackground} or the next {@link #flushInBackground}. True
+   * when one had to be cut.
+   */
+  public boolean settleBackground(Instant until) {
+    return background.settle(until);
+  }
+
+  /** An invocation began: periodic background flushes held by {@link #settleBackground} go on. */
+  public void resumeBackground() {
+    background.resume();
+  }
+
   /** Counters and queue state for a debug log line. */
   public String statsLine() {
     return counters.line()
         + "; queued spans=" + spans.size() + " logs=" + logs.size() + " bytes="
         + (spans.bytes() + logs.bytes()) + " function=" + function.pendingItems() + " ("
         + function.bytes() + " bytes); breaker=" + health.describe();
+  }
+
+  /**
+   * How full the fuller pending queue is, from 0 to 1, in items or estimated bytes: when it fills,
+   * the oldest items are dropped, so a strategy that lets data wait flushes before.
+   */
+  public double pendingShare() {
+    double items = Math.max((double) spans.size() / Math.max(1, maxSpans),
+        (double) logs.size() / Math.max(1, maxLogs));
+    return Math.max(items, (double) Math.max(spans.bytes(), logs.bytes()) / Math.max(1, maxQueueBytes));
   }
 
   /** Items still queued: spans, logs, and the function's spans, log records and data points. */

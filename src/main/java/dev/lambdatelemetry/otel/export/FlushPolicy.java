@@ -20,10 +20,18 @@ public final class FlushPolicy {
   public static final String PROPERTY = "lambda-telemetry.export.flush-strategy";
 
   static final Duration DEFAULT_CONTINUOUS_INTERVAL = Duration.ofSeconds(1);
+  /**
+   * While frequent, a pending queue this full (items or bytes) is flushed at the next invocation's
+   * start whatever the interval: a busy, log-heavy function must not fill it (the oldest items would
+   * be dropped) while its data waits.
+   */
+  static final double QUEUE_SHARE_THAT_FLUSHES = 0.25;
 
   private final Strategy strategy;
   private final ArrayDeque<Instant> recentStarts = new ArrayDeque<>();
   private Instant lastFlush;
+  /** Whether the invocation under way started while invocations were frequent (adaptive). */
+  private boolean currentFrequent;
 
   /** A policy for {@code strategy}. */
   public FlushPolicy(Strategy strategy) {
@@ -83,13 +91,33 @@ public final class FlushPolicy {
     return strategy instanceof Continuous c ? Optional.of(c.interval()) : Optional.empty();
   }
 
-  /** Called when an INVOKE arrives; records it in the history. */
+  /**
+   * Called when an INVOKE arrives; records it in the history. {@link Decision#BACKGROUND} under the
+   * {@code adaptive} strategy when invocations are frequent and waiting for the next one would keep
+   * data longer than the interval: the flush then runs while the function does, and the event loop
+   * settles it before {@code next}.
+   */
   public Decision atInvokeStart(Instant now) {
+    return atInvokeStart(now, 0);
+  }
+
+  /**
+   * {@link #atInvokeStart(Instant)}, knowing how full the fuller pending queue is (0 to 1): from
+   * {@value #QUEUE_SHARE_THAT_FLUSHES}, frequent invocations flush in the background at once.
+   */
+  public Decision atInvokeStart(Instant now, double pendingShare) {
+    Instant previous = recentStarts.peekLast();
     recentStarts.addLast(now);
     if (strategy instanceof Adaptive a) {
       trim(a, now);
-      if (frequent(a) && sinceLastFlushAtLeast(now, a.interval())) {
-        return Decision.FLUSH;
+      Duration gap = previous == null ? null : Duration.between(previous, now);
+      currentFrequent = recentStarts.size() >= a.frequentInvocations()
+          && gap != null && gap.compareTo(a.interval()) < 0;
+      // One gap from now is when the next chance comes, as far as the history tells: flush now if
+      // waiting for it would keep what is queued past the interval.
+      if (currentFrequent && (lastFlush == null || !lastFlush.plus(a.interval()).isAfter(now.plus(gap))
+          || pendingShare >= QUEUE_SHARE_THAT_FLUSHES)) {
+        return Decision.BACKGROUND;
       }
     }
     return Decision.SKIP;
@@ -103,9 +131,11 @@ public final class FlushPolicy {
     if (strategy instanceof Periodic p) {
       return sinceLastFlushAtLeast(now, p.interval()) ? Decision.FLUSH : Decision.SKIP;
     }
-    if (strategy instanceof Adaptive a) {
-      trim(a, now);
-      return frequent(a) ? Decision.SKIP : Decision.FLUSH;
+    if (strategy instanceof Adaptive) {
+      // An invocation whose start the policy did not see (the telemetry side was not ready) flushes.
+      boolean frequent = currentFrequent;
+      currentFrequent = false;
+      return frequent ? Decision.SKIP : Decision.FLUSH;
     }
     return Decision.SKIP;
   }
@@ -116,7 +146,7 @@ public final class FlushPolicy {
    */
   public Decision duringInvoke(Instant invokeStart, Instant now) {
     if (strategy instanceof Adaptive a
-        && frequent(a)
+        && currentFrequent
         && !Duration.between(invokeStart, now).minus(a.backstop()).isNegative()
         && (lastFlush == null || lastFlush.isBefore(invokeStart))) {
       return Decision.FLUSH;
@@ -133,10 +163,6 @@ public final class FlushPolicy {
     return lastFlush == null || !Duration.between(lastFlush, now).minus(interval).isNegative();
   }
 
-  private boolean frequent(Adaptive a) {
-    return recentStarts.size() >= a.frequentInvocations();
-  }
-
   private void trim(Adaptive a, Instant now) {
     Instant horizon = now.minus(a.window());
     while (!recentStarts.isEmpty() && recentStarts.peekFirst().isBefore(horizon)) {
@@ -146,7 +172,13 @@ public final class FlushPolicy {
 
   /** The answer to "flush now?". */
   public enum Decision {
+    /** Flush now, on the caller's thread, before going on. */
     FLUSH,
+    /**
+     * Start a flush on the background thread and go on; it must be settled (finished, or cut at the
+     * end-of-invocation flush's deadline) before {@code next}.
+     */
+    BACKGROUND,
     SKIP
   }
 
@@ -160,9 +192,13 @@ public final class FlushPolicy {
   public record Periodic(Duration interval) implements Strategy {}
 
   /**
-   * End-of-invocation flushes until at least {@code frequentInvocations} start within {@code window};
-   * then at most one flush per {@code interval}, at an invocation's start, and a backstop flush for an
-   * invocation running longer than {@code backstop}.
+   * An invocation flushes at its end unless invocations are frequent: at least {@code
+   * frequentInvocations} started within {@code window}, the previous one less than {@code interval}
+   * ago (so the first invocations, rare ones and the first after an idle gap flush at their end).
+   * While frequent, a flush runs in the background during an invocation, started at the invocation
+   * whose next one would come more than {@code interval} after the last flush (or once a pending
+   * queue is a quarter full), and is settled before {@code next}; an invocation running longer than
+   * {@code backstop} gets one flush meanwhile.
    */
   public record Adaptive(int frequentInvocations, Duration window, Duration interval, Duration backstop)
       implements Strategy {}

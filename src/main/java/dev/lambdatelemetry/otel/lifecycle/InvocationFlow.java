@@ -12,12 +12,15 @@ import org.jboss.logging.Logger;
  * One invocation, from its INVOKE event to the moment the event loop may call {@code next} again:
  *
  * <ol>
- *   <li>tell the converter about the INVOKE, and flush if the {@link FlushPolicy} says so at an
- *       invocation's start (the {@code adaptive} strategy under frequent invocations);
+ *   <li>tell the converter about the INVOKE, and start a flush in the background if the {@link
+ *       FlushPolicy} says so at an invocation's start (the {@code adaptive} strategy under frequent
+ *       invocations): it overlaps the function's own work;
  *   <li>wait for the invocation's {@code platform.runtimeDone} (only in {@link
  *       TelemetryMode#PLATFORM_EVENTS}), in slices of about a second, asking the policy at each
  *       slice whether a long invocation gets a backstop flush; the wait ends by the invocation's
  *       deadline less {@code invoke.deadline-margin}, and by {@code invoke.max-wait};
+ *   <li>settle a background flush still under way: it may finish within the flush budget, then it
+ *       is cut as the end-of-invocation flush would be, so that nothing is in flight at {@code next};
  *   <li>flush if the policy says so at an invocation's end, within the flush budget: {@code
  *       export.first-flush-budget} the very first time, {@code export.flush-budget} after.
  * </ol>
@@ -67,6 +70,10 @@ final class InvocationFlow {
   private final FailOpen guard;
   private final LifecycleClock clock;
   private boolean firstFlushDone;
+  /** The side whose background flush this invocation started, until it is settled. */
+  private TelemetrySide inBackground;
+  /** Whether that background flush was the environment's first flush (its budget is the larger). */
+  private boolean backgroundWasFirst;
 
   InvocationFlow(Ready<TelemetrySide> telemetry, Barrier barrier, Settings settings,
       TelemetryMode mode, FailOpen guard, LifecycleClock clock) {
@@ -91,7 +98,14 @@ final class InvocationFlow {
       LOOP_LOG.debugf("no platform.runtimeDone for %s in time; going on", invoke.requestId());
     }
     Instant flushDeadline = clock.wallAt(deadlineNanos);
-    guard.run("invokeFinished", () -> finished(invoke.requestId(), flushDeadline));
+    // The budget counts from here: a wait for the telemetry side to be ready is part of it.
+    Instant handedOver = clock.now();
+    // First the function's late export and the join's decision, so that what the background flush
+    // and the end flush take of the function's spans goes out joined.
+    guard.run("settleInvocation", () -> telemetry.await(flushDeadline)
+        .ifPresent(s -> s.settleInvocation(invoke.requestId(), flushDeadline)));
+    guard.run("settleBackground", () -> settleBackground(handedOver, flushDeadline));
+    guard.run("invokeFinished", () -> finished(handedOver, flushDeadline));
   }
 
   private void started(NextEvent.Invoke invoke, Instant now) {
@@ -103,8 +117,19 @@ final class InvocationFlow {
       return;
     }
     side.get().onInvoke(invoke);
-    if (side.get().policy().atInvokeStart(now) == FlushPolicy.Decision.FLUSH) {
+    FlushPolicy.Decision decision =
+        side.get().policy().atInvokeStart(now, side.get().pendingShare());
+    if (decision == FlushPolicy.Decision.FLUSH) {
       flush(side.get(), now, invokeDeadline);
+    } else if (decision == FlushPolicy.Decision.BACKGROUND) {
+      // It may run as long as the invocation: it is settled before next whatever happens.
+      inBackground = side.get();
+      backgroundWasFirst = !firstFlushDone;
+      firstFlushDone = true;
+      // One that did not start (the last one still ends) is not a flush: the next start asks again.
+      if (side.get().flushInBackground(invokeDeadline.minus(settings.deadlineMargin()))) {
+        side.get().policy().flushed(now);
+      }
     }
   }
 
@@ -133,11 +158,27 @@ final class InvocationFlow {
     }
   }
 
-  private void finished(String requestId, Instant flushDeadline) {
-    // The budget counts from here: a wait for the telemetry side to be ready is part of it.
-    Instant handedOver = clock.now();
+  /**
+   * A background flush still under way gets what the end-of-invocation flush would (the same budget
+   * from the same moment), then is cut: nothing is in flight at next. Under {@code continuous} on an
+   * environment that freezes, its periodic flushes are held until the next INVOKE too.
+   */
+  private void settleBackground(Instant handedOver, Instant flushDeadline) {
+    TelemetrySide side = inBackground;
+    inBackground = null;
+    if (side == null) {
+      side = telemetry.now().filter(s -> s.policy().backgroundInterval().isPresent()).orElse(null);
+    }
+    if (side != null) {
+      Instant byBudget = handedOver.plus(
+          backgroundWasFirst ? settings.firstFlushBudget() : settings.flushBudget());
+      backgroundWasFirst = false;
+      side.settleBackground(byBudget.isBefore(flushDeadline) ? byBudget : flushDeadline);
+    }
+  }
+
+  private void finished(Instant handedOver, Instant flushDeadline) {
     Optional<TelemetrySide> side = telemetry.await(flushDeadline);
-    side.ifPresent(s -> s.settleInvocation(requestId, flushDeadline));
     if (side.isPresent()
         && side.get().policy().atInvokeEnd(clock.now()) == FlushPolicy.Decision.FLUSH) {
       flush(side.get(), handedOver, flushDeadline);

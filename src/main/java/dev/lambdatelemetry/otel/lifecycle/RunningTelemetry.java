@@ -37,6 +37,22 @@ final class RunningTelemetry implements TelemetrySide {
   @Override
   public void onInvoke(NextEvent.Invoke invoke) {
     converter.onInvoke(invoke.requestId(), invoke.invokedFunctionArn(), invoke.deadlineMs());
+    pipeline.resumeBackground();
+  }
+
+  @Override
+  public double pendingShare() {
+    return pipeline.pendingShare();
+  }
+
+  @Override
+  public boolean flushInBackground(Instant deadline) {
+    return pipeline.flushInBackground(deadline);
+  }
+
+  @Override
+  public void settleBackground(Instant until) {
+    pipeline.settleBackground(until);
   }
 
   @Override

@@ -29,6 +29,25 @@ interface TelemetrySide {
   /** Exports what is pending, before {@code deadline}. */
   FlushResult flush(Instant deadline);
 
+  /**
+   * Starts a flush on the background thread, bounded by {@code deadline}; returns at once, false when
+   * nothing started (one still runs, or the side has no background thread).
+   */
+  default boolean flushInBackground(Instant deadline) {
+    return false;
+  }
+
+  /**
+   * Before {@code next}: a background flush under way may finish until {@code until}, then it is cut;
+   * none starts again before the next invocation.
+   */
+  default void settleBackground(Instant until) {}
+
+  /** How full the fuller pending queue is, 0 to 1 (a side without queues: 0). */
+  default double pendingShare() {
+    return 0;
+  }
+
   /** Stops background export (Managed Instances); a request in flight may run until {@code until}. */
   void stopBackground(Instant until);
 

@@ -1,5 +1,6 @@
 package dev.lambdatelemetry.otel.export;
 
+import static dev.lambdatelemetry.otel.export.FlushPolicy.Decision.BACKGROUND;
 import static dev.lambdatelemetry.otel.export.FlushPolicy.Decision.FLUSH;
 import static dev.lambdatelemetry.otel.export.FlushPolicy.Decision.SKIP;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,8 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 import dev.lambdatelemetry.otel.export.FlushPolicy.Adaptive;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,34 +78,151 @@ class FlushPolicyTest {
   }
 
   @Test
-  void adaptive_infrequentInvocations_flushAtEnd() {
-    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+  void adaptive_theFirstInvocations_flushAtTheirEnd_untilEnoughStartedWithinTheWindow() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE); // frequent from 3 within 60 s
 
     assertThat(p.atInvokeStart(T0)).isEqualTo(SKIP);
     assertThat(p.atInvokeEnd(T0.plusMillis(10))).isEqualTo(FLUSH);
     p.flushed(T0.plusMillis(10));
-    assertThat(p.atInvokeStart(T0.plusSeconds(61))).isEqualTo(SKIP);
-    assertThat(p.atInvokeEnd(T0.plusSeconds(61))).isEqualTo(FLUSH);
+    assertThat(p.atInvokeStart(T0.plusSeconds(1))).isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(T0.plusSeconds(1))).as("two started: not frequent yet").isEqualTo(FLUSH);
+    p.flushed(T0.plusSeconds(1));
+    assertThat(p.atInvokeStart(T0.plusSeconds(2))).as("flushed a second ago").isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(T0.plusSeconds(2))).as("third within the window: frequent").isEqualTo(SKIP);
   }
 
   @Test
-  void adaptive_frequentInvocations_flushAtStartAtMostEveryInterval() {
+  void adaptive_rareInvocations_everyTenMinutes_alwaysFlushAtTheirEnd_neverInTheBackground() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+
+    for (int i = 0; i < 20; i++) {
+      Instant start = T0.plus(Duration.ofMinutes(10L * i));
+      assertThat(p.atInvokeStart(start)).isEqualTo(SKIP);
+      assertThat(p.atInvokeEnd(start.plusMillis(50))).isEqualTo(FLUSH);
+      p.flushed(start.plusMillis(60));
+    }
+  }
+
+  @Test
+  void adaptive_manyInvocationsThenAnIdleGapOfTheInterval_theFirstAfterItFlushesAtItsEnd() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+    for (int i = 0; i < 5; i++) {
+      p.atInvokeStart(T0.plusSeconds(i));
+      p.atInvokeEnd(T0.plusSeconds(i));
+    }
+    Instant afterGap = T0.plusSeconds(4 + 10);
+
+    assertThat(p.atInvokeStart(afterGap)).as("still 6 within the window, but 10 s idle").isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(afterGap.plusMillis(5))).isEqualTo(FLUSH);
+    assertThat(p.atInvokeStart(afterGap.plusSeconds(1))).as("frequent again").isEqualTo(BACKGROUND);
+    assertThat(p.atInvokeEnd(afterGap.plusSeconds(1))).isEqualTo(SKIP);
+  }
+
+  @Test
+  void adaptive_anEndWhoseStartThePolicyDidNotSee_flushes() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+    for (int i = 0; i < 5; i++) {
+      p.atInvokeStart(T0.plusSeconds(i));
+      p.atInvokeEnd(T0.plusSeconds(i));
+    }
+
+    assertThat(p.atInvokeEnd(T0.plusSeconds(6))).isEqualTo(FLUSH);
+  }
+
+  @Test
+  void adaptive_frequentInvocations_flushInTheBackground_whenWaitingForTheNextWouldPassTheInterval() {
     FlushPolicy p = new FlushPolicy(ADAPTIVE);
     p.atInvokeStart(T0);
     p.flushed(T0);
     p.atInvokeStart(T0.plusSeconds(1));
 
-    assertThat(p.atInvokeStart(T0.plusSeconds(2))).as("third start within window, interval not passed").isEqualTo(SKIP);
+    assertThat(p.atInvokeStart(T0.plusSeconds(2))).as("frequent, 2 s since the last flush").isEqualTo(SKIP);
     assertThat(p.atInvokeEnd(T0.plusSeconds(2))).as("frequent: no end flush").isEqualTo(SKIP);
-    assertThat(p.atInvokeStart(T0.plusSeconds(10))).as("interval passed").isEqualTo(FLUSH);
-    p.flushed(T0.plusSeconds(10));
-    assertThat(p.atInvokeStart(T0.plusSeconds(11))).isEqualTo(SKIP);
+    assertThat(p.atInvokeStart(T0.plusSeconds(8))).as("the next, 6 s on, would be 14 s after").isEqualTo(BACKGROUND);
+    p.flushed(T0.plusSeconds(8));
+    assertThat(p.atInvokeStart(T0.plusSeconds(9))).isEqualTo(SKIP);
+  }
+
+  @Test
+  void adaptive_frequent_aQueueAQuarterFull_flushesInTheBackgroundBeforeTheInterval() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+    p.atInvokeStart(T0);
+    p.flushed(T0);
+    p.atInvokeStart(T0.plusSeconds(1));
+
+    assertThat(p.atInvokeStart(T0.plusSeconds(2), 0.2)).as("a fifth full").isEqualTo(SKIP);
+    assertThat(p.atInvokeStart(T0.plusSeconds(3), 0.25)).as("a quarter full").isEqualTo(BACKGROUND);
+  }
+
+  @Test
+  void adaptive_rare_aFullQueue_stillFlushesAtTheEnd_notInTheBackground() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+
+    assertThat(p.atInvokeStart(T0, 0.9)).isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(T0.plusMillis(5))).isEqualTo(FLUSH);
+  }
+
+  static Stream<Arguments> steadyRates() {
+    return Stream.of(
+        argumentSet("one a second", Duration.ofSeconds(1)),
+        argumentSet("twenty a second", Duration.ofMillis(50)),
+        argumentSet("one every 7 s", Duration.ofSeconds(7)));
+  }
+
+  /** A flush in the model below: when it went, and the last invocation whose data it carried. */
+  private record Sent(Instant at, int upTo) {}
+
+  /**
+   * The freshness promise, on the policy's decisions alone. Invocation i's data is queued by the
+   * start of invocation i + 1 (its report comes then), so a flush at its end carries it, a flush at
+   * the start of i + 1 may just miss it (the worst case, assumed here), and any later flush has it.
+   * It then waits no longer than the interval plus one gap between invocations.
+   */
+  @ParameterizedTest
+  @MethodSource("steadyRates")
+  void adaptive_steadyInvocations_noInvocationsDataWaitsLongerThanTheIntervalPlusOneGap(Duration gap) {
+    Duration interval = Duration.ofSeconds(10);
+    FlushPolicy p = new FlushPolicy(new Adaptive(3, Duration.ofSeconds(60), interval, interval));
+    List<Instant> ends = new ArrayList<>();
+    List<Sent> sent = new ArrayList<>();
+    int count = (int) (Duration.ofMinutes(3).toMillis() / gap.toMillis());
+    for (int i = 0; i < count; i++) {
+      Instant start = T0.plus(gap.multipliedBy(i));
+      if (p.atInvokeStart(start) == BACKGROUND) {
+        sent.add(new Sent(start, i - 2));
+        p.flushed(start);
+      }
+      Instant end = start.plusMillis(1);
+      if (p.atInvokeEnd(end) == FLUSH) {
+        sent.add(new Sent(end, i));
+        p.flushed(end);
+      }
+      ends.add(end);
+    }
+
+    Duration longest = Duration.ZERO;
+    for (int i = 0; i < ends.size() - 2; i++) {
+      int invocation = i;
+      Instant end = ends.get(i);
+      Instant leaves = sent.stream().filter(f -> f.upTo() >= invocation && !f.at().isBefore(end))
+          .map(Sent::at).findFirst().orElse(null);
+      if (leaves == null) { // the last ones: left for SHUTDOWN
+        assertThat(end).isAfter(ends.get(ends.size() - 1).minus(interval).minus(gap));
+        continue;
+      }
+      Duration waited = Duration.between(end, leaves);
+      longest = waited.compareTo(longest) > 0 ? waited : longest;
+    }
+    assertThat(longest).isLessThanOrEqualTo(interval.plus(gap));
+    assertThat(sent.stream().filter(f -> f.upTo() >= 0 && ends.contains(f.at())).count())
+        .as("only the first invocations flush at their end").isEqualTo(2);
   }
 
   @Test
   void adaptive_longInvocationWhenFrequent_getsOneBackstopFlush() {
     FlushPolicy p = new FlushPolicy(ADAPTIVE);
     p.atInvokeStart(T0);
+    p.flushed(T0);
     p.atInvokeStart(T0.plusSeconds(1));
     Instant start = T0.plusSeconds(2);
     p.atInvokeStart(start);
@@ -111,6 +231,15 @@ class FlushPolicyTest {
     assertThat(p.duringInvoke(start, start.plusSeconds(5))).isEqualTo(FLUSH);
     p.flushed(start.plusSeconds(5));
     assertThat(p.duringInvoke(start, start.plusSeconds(9))).as("once per invocation").isEqualTo(SKIP);
+  }
+
+  @Test
+  void adaptive_longInvocationWhenRare_getsNoBackstop_itFlushesAtItsEnd() {
+    FlushPolicy p = new FlushPolicy(ADAPTIVE);
+    p.atInvokeStart(T0);
+
+    assertThat(p.duringInvoke(T0, T0.plusSeconds(30))).isEqualTo(SKIP);
+    assertThat(p.atInvokeEnd(T0.plusSeconds(31))).isEqualTo(FLUSH);
   }
 
   @Test

@@ -86,6 +86,28 @@ final class FakeTelemetrySide implements TelemetrySide {
     return null;
   }
 
+  /** What {@link #flushInBackground} answers: whether a flush started. */
+  boolean backgroundStarts = true;
+
+  /** What {@link #pendingShare} answers. */
+  double pendingShare;
+
+  @Override
+  public double pendingShare() {
+    return pendingShare;
+  }
+
+  @Override
+  public boolean flushInBackground(Instant deadline) {
+    record("flushInBackground", deadline);
+    return backgroundStarts;
+  }
+
+  @Override
+  public void settleBackground(Instant until) {
+    record("settleBackground", until);
+  }
+
   @Override
   public void stopBackground(Instant until) {
     record("stopBackground", until);

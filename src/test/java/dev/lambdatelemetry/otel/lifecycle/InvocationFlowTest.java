@@ -140,6 +140,91 @@ class InvocationFlowTest {
   }
 
   @Test
+  void adaptiveWhenFrequent_theFlushRunsInTheBackgroundDuringTheInvocation_andIsSettledBeforeNext()
+      throws Exception {
+    FakeTelemetrySide adaptive = new FakeTelemetrySide(clock,
+        new FlushPolicy.Adaptive(2, Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(10)));
+    InvocationFlow flow = flow(Ready.of(adaptive, clock), TelemetryMode.PLATFORM_EVENTS);
+    barrier.runtimeDone("r1");
+    flow.run(invoke("r1")); // rare so far: flushes at its end
+    clock.advance(Duration.ofSeconds(9));
+    Instant secondStart = clock.now();
+    clock.schedule(Duration.ofMillis(30), () -> barrier.runtimeDone("r2"));
+
+    flow.run(invoke("r2"));
+
+    assertThat(adaptive.names()).containsExactly("onInvoke r1", "flush", "onInvoke r2",
+        "flushInBackground", "settleBackground");
+    FakeTelemetrySide.Call background = adaptive.first("flushInBackground");
+    assertThat(background.at()).isEqualTo(secondStart);
+    assertThat(background.deadline()).as("as long as the invocation may run")
+        .isEqualTo(secondStart.plusSeconds(3).minusMillis(100));
+    FakeTelemetrySide.Call settle = adaptive.first("settleBackground");
+    assertThat(settle.at()).isEqualTo(secondStart.plusMillis(30));
+    assertThat(settle.deadline()).as("the end-of-invocation flush's own budget")
+        .isEqualTo(secondStart.plusMillis(30).plusMillis(100));
+  }
+
+  @Test
+  void adaptiveWhenFrequent_aQueueFillingUp_isFlushedInTheBackgroundBeforeTheInterval() throws Exception {
+    FakeTelemetrySide adaptive = new FakeTelemetrySide(clock,
+        new FlushPolicy.Adaptive(2, Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(10)));
+    InvocationFlow flow = flow(Ready.of(adaptive, clock), TelemetryMode.NO_TELEMETRY);
+    flow.run(invoke("r1")); // flushes at its end
+    clock.advance(Duration.ofSeconds(1));
+    flow.run(invoke("r2")); // frequent, interval far: nothing
+    clock.advance(Duration.ofSeconds(1));
+    adaptive.pendingShare = 0.5;
+
+    flow.run(invoke("r3"));
+
+    assertThat(adaptive.names()).containsExactly("onInvoke r1", "flush", "onInvoke r2", "onInvoke r3",
+        "flushInBackground", "settleBackground");
+  }
+
+  @Test
+  void adaptiveWhenFrequent_aBackgroundFlushThatDidNotStart_isAskedForAgainAtTheNextStart() throws Exception {
+    FakeTelemetrySide adaptive = new FakeTelemetrySide(clock,
+        new FlushPolicy.Adaptive(2, Duration.ofMinutes(1), Duration.ofSeconds(10),
+            Duration.ofSeconds(10)));
+    InvocationFlow flow = flow(Ready.of(adaptive, clock), TelemetryMode.NO_TELEMETRY);
+    flow.run(invoke("r1"));
+    clock.advance(Duration.ofSeconds(9));
+    adaptive.backgroundStarts = false;
+    flow.run(invoke("r2"));
+    adaptive.backgroundStarts = true;
+    clock.advance(Duration.ofSeconds(1));
+
+    flow.run(invoke("r3"));
+
+    assertThat(adaptive.names()).containsExactly("onInvoke r1", "flush", "onInvoke r2",
+        "flushInBackground", "settleBackground", "onInvoke r3", "flushInBackground", "settleBackground");
+  }
+
+  @Test
+  void continuousOnAnEnvironmentThatFreezes_isSettledAtEveryInvocationsEnd() throws Exception {
+    FakeTelemetrySide continuous =
+        new FakeTelemetrySide(clock, new FlushPolicy.Continuous(Duration.ofSeconds(1)));
+    barrier.runtimeDone("r1");
+
+    flow(Ready.of(continuous, clock), TelemetryMode.PLATFORM_EVENTS).run(invoke("r1"));
+
+    assertThat(continuous.names()).containsExactly("onInvoke r1", "settleBackground");
+    assertThat(continuous.first("settleBackground").deadline()).isEqualTo(start.plusMillis(100));
+  }
+
+  @Test
+  void endStrategy_neverStartsNorSettlesABackgroundFlush() throws Exception {
+    barrier.runtimeDone("r1");
+
+    flow(Ready.of(side, clock), TelemetryMode.PLATFORM_EVENTS).run(invoke("r1"));
+
+    assertThat(side.names()).doesNotContain("flushInBackground", "settleBackground");
+  }
+
+  @Test
   void stepsThatThrow_doNotStopTheFlow() throws Exception {
     side.during("onInvoke r1", () -> {
       throw new StackOverflowError("deep");

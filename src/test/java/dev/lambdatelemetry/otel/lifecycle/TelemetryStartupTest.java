@@ -26,11 +26,23 @@ class TelemetryStartupTest {
       "otel.metrics.exporter", "none");
 
   @Test
-  void onDemand_theConfiguredStrategyDecides() {
+  void onDemand_byDefault_flushesAdaptively_withNoPeriodicBackgroundExport() {
     TelemetrySide side = build(List.of("INVOKE", "SHUTDOWN"), Map.of());
     try {
-      assertThat(side.policy().strategy()).isEqualTo(new FlushPolicy.End());
+      assertThat(side.policy().strategy()).isEqualTo(new FlushPolicy.Adaptive(10, Duration.ofSeconds(60),
+          Duration.ofSeconds(10), Duration.ofSeconds(10)));
       assertThat(side.policy().backgroundInterval()).isEmpty();
+    } finally {
+      side.shutdown(Instant.now().plusMillis(100));
+    }
+  }
+
+  @Test
+  void onDemand_theConfiguredStrategyDecides() {
+    TelemetrySide side = build(List.of("INVOKE", "SHUTDOWN"),
+        Map.of("lambda-telemetry.export.flush-strategy", "end"));
+    try {
+      assertThat(side.policy().strategy()).isEqualTo(new FlushPolicy.End());
     } finally {
       side.shutdown(Instant.now().plusMillis(100));
     }

@@ -2,18 +2,30 @@ package dev.lambdatelemetry.otel.simulator.measure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,6 +62,77 @@ class BenchmarkCollectorTest {
       assertThat(collector.unreadableRequests()).isEqualTo(1);
       assertThat(collector.functionLogRecords()).isZero();
     }
+  }
+
+  @Test
+  void tracesExport_withAnAnswerDelay_answersNoEarlier_measuresEachSpansWait_andCountsSpansReceivedTwice()
+      throws Exception {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    byte[] body = traces(now - 3_000_000_000L, now - 1_000_000_000L).toByteArray();
+    try (BenchmarkCollector collector = BenchmarkCollector.start(Duration.ofMillis(50))) {
+      long sent = System.nanoTime();
+      HttpResponse<Void> first = post(collector, "/v1/traces", body, false);
+      long answeredAfter = System.nanoTime() - sent;
+      post(collector, "/v1/traces", body, false);
+
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(answeredAfter).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+      assertThat(collector.spans()).isEqualTo(4);
+      assertThat(collector.duplicateSpans()).isEqualTo(2);
+      assertThat(collector.maxSpanWaitMs()).as("the older span's end, 3 s before").isBetween(3000.0, 60_000.0);
+      assertThat(collector.figures().answerDelayMs()).isEqualTo(50.0);
+    }
+  }
+
+  @Test
+  void logsExport_measuresTheLongestWaitOfAFunctionRecord() throws Exception {
+    long now = System.currentTimeMillis() * 1_000_000L;
+    ExportLogsServiceRequest request = request(1, 0).toBuilder()
+        .setResourceLogs(0, request(1, 0).getResourceLogs(0).toBuilder()
+            .setScopeLogs(0, request(1, 0).getResourceLogs(0).getScopeLogs(0).toBuilder()
+                .setLogRecords(0, request(1, 0).getResourceLogs(0).getScopeLogs(0).getLogRecords(0).toBuilder()
+                    .setTimeUnixNano(now - 2_000_000_000L))))
+        .build();
+    try (BenchmarkCollector collector = BenchmarkCollector.start()) {
+      assertThat(collector.maxLogWaitMs()).as("none yet").isEqualTo(-1.0);
+
+      post(collector, "/v1/logs", request.toByteArray(), false);
+
+      assertThat(collector.maxLogWaitMs()).isBetween(2000.0, 60_000.0);
+    }
+  }
+
+  @Test
+  void metricsExport_keepsTheExtensionsLastCountOfAbandonedAndDroppedItems() throws Exception {
+    try (BenchmarkCollector collector = BenchmarkCollector.start()) {
+      post(collector, "/v1/metrics", exportItems(1).toByteArray(), false);
+      post(collector, "/v1/metrics", exportItems(3).toByteArray(), false);
+
+      assertThat(collector.exportCount("logs", "abandoned")).isEqualTo(3);
+      assertThat(collector.exportCount("traces", "abandoned")).isZero();
+      assertThat(collector.figures().logsAbandoned()).isEqualTo(3);
+    }
+  }
+
+  private static ExportMetricsServiceRequest exportItems(long logsAbandoned) {
+    Metric metric = Metric.newBuilder().setName("lambda_telemetry.export.items").setSum(Sum.newBuilder()
+        .addDataPoints(NumberDataPoint.newBuilder().setAsInt(logsAbandoned)
+            .addAttributes(KeyValue.newBuilder().setKey("signal").setValue(AnyValue.newBuilder().setStringValue("logs")))
+            .addAttributes(KeyValue.newBuilder().setKey("outcome")
+                .setValue(AnyValue.newBuilder().setStringValue("abandoned"))))).build();
+    return ExportMetricsServiceRequest.newBuilder().addResourceMetrics(ResourceMetrics.newBuilder()
+        .addScopeMetrics(ScopeMetrics.newBuilder().addMetrics(metric))).build();
+  }
+
+  private static ExportTraceServiceRequest traces(long... endNanos) {
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+    for (int i = 0; i < endNanos.length; i++) {
+      scope.addSpans(Span.newBuilder().setName("s" + i)
+          .setSpanId(ByteString.copyFrom(new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) (i + 1)}))
+          .setStartTimeUnixNano(endNanos[i] - 1_000_000L).setEndTimeUnixNano(endNanos[i]));
+    }
+    return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(scope))
+        .build();
   }
 
   private HttpResponse<Void> post(BenchmarkCollector collector, String path, byte[] body, boolean gzip)

@@ -97,6 +97,39 @@ public record SimulationResult(double processToRegisterMs, double processToSubsc
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
   }
 
+  /**
+   * Added time of invocations {@code from} (inclusive) to {@code to} (exclusive, clipped to the run) at
+   * percentile {@code p}, -1 if none: the first invocations (which flush at their end under the adaptive
+   * strategy) apart from the ones after.
+   */
+  public double addedMsPercentile(double p, int from, int to) {
+    double[] sorted = invocations.stream().skip(from).limit(Math.max(0, to - from))
+        .mapToDouble(InvocationMeasurement::addedMs).sorted().toArray();
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1; // nearest rank
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+  }
+
+  /** Invocations whose added time the report gives apart ({@code addedMsFirst20P50} ...). */
+  public static final int FIRST_INVOCATIONS = 20;
+
+  /**
+   * What the benchmark's collector saw.
+   *
+   * @param answerDelayMs  its delay before each answer
+   * @param spans          spans received, duplicates included
+   * @param duplicateSpans spans whose id it had already received
+   * @param maxSpanWaitMs  the longest a span waited: its end to its arrival at the collector (-1: none)
+   * @param maxLogWaitMs   the longest a function log record waited: its timestamp to its arrival (-1: none)
+   * @param logsAbandoned  log records the extension counted abandoned (sent, fate unknown), as it last exported
+   * @param logsDropped    log records the extension counted dropped, as it last exported
+   */
+  public record CollectorFigures(double answerDelayMs, long spans, long duplicateSpans, double maxSpanWaitMs,
+      double maxLogWaitMs, long logsAbandoned, long logsDropped) {
+  }
+
   /** Extension CPU time per warm invocation, -1 without a process or warm invocations. */
   public double cpuMsPerInvocation() {
     int warmCount = invocations.size() - warm.warmUpInvocations();
@@ -126,6 +159,11 @@ public record SimulationResult(double processToRegisterMs, double processToSubsc
    *                             as dropped
    */
   public String toJson(OptionalLong functionLogsExported) {
+    return toJson(functionLogsExported, null);
+  }
+
+  /** {@link #toJson(OptionalLong)}, with what the benchmark's collector measured when there was one. */
+  public String toJson(OptionalLong functionLogsExported, CollectorFigures collector) {
     ObjectNode root = Json.object();
     root.put("registerMs", processToRegisterMs);
     root.put("subscribeMs", processToSubscribeMs);
@@ -142,6 +180,19 @@ public record SimulationResult(double processToRegisterMs, double processToSubsc
     putNonNegative(root, "cpuMsPerInvocation", cpuMsPerInvocation());
     putNonNegative(root, "addedMsP50", addedMsPercentile(50));
     putNonNegative(root, "addedMsP99", addedMsPercentile(99));
+    putNonNegative(root, "addedMsFirst20P50", addedMsPercentile(50, 0, FIRST_INVOCATIONS));
+    putNonNegative(root, "addedMsFirst20P99", addedMsPercentile(99, 0, FIRST_INVOCATIONS));
+    putNonNegative(root, "addedMsAfter20P50", addedMsPercentile(50, FIRST_INVOCATIONS, Integer.MAX_VALUE));
+    putNonNegative(root, "addedMsAfter20P99", addedMsPercentile(99, FIRST_INVOCATIONS, Integer.MAX_VALUE));
+    if (collector != null) {
+      root.put("collectorDelayMs", collector.answerDelayMs());
+      root.put("spansExported", collector.spans());
+      root.put("duplicateSpans", collector.duplicateSpans());
+      putNonNegative(root, "maxSpanWaitMs", collector.maxSpanWaitMs());
+      putNonNegative(root, "maxLogWaitMs", collector.maxLogWaitMs());
+      root.put("logsAbandonedCounted", collector.logsAbandoned());
+      root.put("logsDroppedCounted", collector.logsDropped());
+    }
     putNonNegative(root, "ingestMBps", ingestMBps());
     putNonNegative(root, "ingestEventsPerSec", ingestEventsPerSec());
     long shortfall = functionLogsExported.isPresent()

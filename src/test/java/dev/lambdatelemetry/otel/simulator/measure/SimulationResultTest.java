@@ -54,6 +54,27 @@ class SimulationResultTest {
   }
 
   @Test
+  void figures_theFirstTwentyInvocationsApartFromTheOnesAfter_withTheCollectorsFigures() {
+    List<SimulationResult.InvocationMeasurement> list = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      list.add(measurement(i < 20 ? 30.0 : (i % 10 == 0 ? 20.0 : 0.5))); // end flushes, then one in ten pays
+    }
+    SimulationResult result = result(list, Map.of(), new SimulationResult.WarmPhase(12, 90, 45, 0, 0, 0, 0, 0));
+
+    JsonNode json = Json.parse(result.toJson(OptionalLong.empty(),
+        new SimulationResult.CollectorFigures(20, 600, 0, 10_400, 10_350, 1, 0))).orElseThrow();
+
+    assertThat(json.path("addedMsFirst20P50").asDouble()).isEqualTo(30.0);
+    assertThat(json.path("addedMsAfter20P50").asDouble()).isEqualTo(0.5);
+    assertThat(json.path("addedMsAfter20P99").asDouble()).isEqualTo(20.0);
+    assertThat(json.path("collectorDelayMs").asDouble()).isEqualTo(20.0);
+    assertThat(json.path("duplicateSpans").asLong()).isZero();
+    assertThat(json.path("maxSpanWaitMs").asDouble()).isEqualTo(10_400.0);
+    assertThat(json.path("maxLogWaitMs").asDouble()).isEqualTo(10_350.0);
+    assertThat(json.path("logsAbandonedCounted").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void toJson_shortRun_leavesOutTheFiguresItCouldNotMeasure() {
     SimulationResult result = result(List.of(), Map.of(SimulationResult.RSS_READY, 0L),
         SimulationResult.WarmPhase.NONE);

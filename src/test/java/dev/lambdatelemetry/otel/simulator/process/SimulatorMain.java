@@ -37,6 +37,7 @@ import java.util.OptionalLong;
  *               [--free-listener-port] [--env KEY=VALUE]... [--protocol] [--report FILE] [--quiet]
  *               [--init-timeout-ms N] [--function-timeout-ms N] [--probe "COMMAND" [--probe-after N,N...]]
  *               [--function http/protobuf|http/json|grpc [--function-spans N]]
+ *               [--collector-delay DURATION] [--rate N]
  * SimulatorMain [options] -- java -jar target/quarkus-app/quarkus-run.jar
  * </pre>
  *
@@ -47,6 +48,15 @@ import java.util.OptionalLong;
  * <li>{@code --collector}: runs a healthy OTLP/HTTP collector on loopback and points the extension at it
  *     ({@code OTEL_EXPORTER_OTLP_ENDPOINT}); the report then counts the function log records it received, and
  *     any function log line that did not arrive counts in {@code droppedEvents}.</li>
+ * <li>{@code --collector-delay DURATION} ({@code 20ms}, {@code 0.5s}, or a number of ms): the collector
+ *     ({@code --collector}, implied) answers each request this long after it arrived, like a collector in
+ *     another zone or a SaaS backend; the report then gives the longest time a span or function log record waited
+ *     before it reached the collector ({@code maxSpanWaitMs}, {@code maxLogWaitMs}) and the spans received twice
+ *     ({@code duplicateSpans}).</li>
+ * <li>{@code --rate N}: about N invocations a second: after each invocation the extension process is frozen
+ *     (SIGSTOP, then SIGCONT) for 1/N s, as Lambda freezes the sandbox between requests (each invocation's own
+ *     time comes on top, so the rate is a little lower). Without it, invocations follow each other at once
+ *     and the process is never stopped.</li>
  * <li>{@code --shutdown-budget-ms}: SHUTDOWN's deadline (default 2 000 ms, like Lambda with external
  *     extensions); longer for a JVM that writes an AOT recording at exit.</li>
  * <li>{@code --free-listener-port}: gives the extension a free loopback port for its Telemetry listener
@@ -92,7 +102,8 @@ public final class SimulatorMain {
   record Arguments(List<String> command, SimulatorMode mode, int invocations, boolean benchmark, boolean logHeavy,
       boolean protocol, Path report, boolean quiet, boolean collector, Duration shutdownBudget,
       boolean freeListenerPort, Map<String, String> env, Duration initTimeout, ProbeCommand probe,
-      Duration functionTimeout, FunctionProtocol function, int functionSpans) {
+      Duration functionTimeout, FunctionProtocol function, int functionSpans, Duration collectorDelay,
+      int rate) {
 
     static Arguments parse(String[] args) {
       List<String> command = new ArrayList<>();
@@ -109,6 +120,8 @@ public final class SimulatorMain {
       Duration shutdownBudget = SimulatorOptions.defaults().shutdownBudget();
       Duration initTimeout = SimulatorOptions.defaults().initTimeout();
       Duration functionTimeout = null;
+      Duration collectorDelay = null;
+      int rate = 0;
       List<String> probe = List.of();
       java.util.Set<Integer> probeAfter = new java.util.TreeSet<>();
       FunctionProtocol function = null;
@@ -138,6 +151,11 @@ public final class SimulatorMain {
           case "--function-timeout-ms" -> functionTimeout = Duration.ofMillis(positive(args, ++i));
           case "--function" -> function = FunctionProtocol.fromOtelName(value(args, ++i));
           case "--function-spans" -> functionSpans = positive(args, ++i);
+          case "--collector-delay" -> {
+            collectorDelay = delay(args, ++i);
+            collector = true;
+          }
+          case "--rate" -> rate = positive(args, ++i);
           case "--probe" -> probe = Arrays.asList(value(args, ++i).trim().split("\\s+"));
           case "--probe-after" -> {
             for (String count : value(args, ++i).split(",")) {
@@ -159,11 +177,46 @@ public final class SimulatorMain {
       }
       return new Arguments(List.copyOf(command), mode, invocations, benchmark, logHeavy, protocol, report, quiet,
           collector, shutdownBudget, freeListenerPort, Map.copyOf(env), initTimeout,
-          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout, function, functionSpans);
+          probe.isEmpty() ? null : new ProbeCommand(probe, probeAfter), functionTimeout, function, functionSpans,
+          collectorDelay, rate);
     }
 
     SimulatorOptions options() {
       return SimulatorOptions.defaults(mode).withShutdownBudget(shutdownBudget).withInitTimeout(initTimeout);
+    }
+
+    /** {@link #options()} with the freeze between invocations that {@code --rate} asks for: the measured run's. */
+    SimulatorOptions measuredOptions() {
+      return rate == 0 ? options()
+          : options().withFreezeBetweenInvocations(Duration.ofNanos(Duration.ofSeconds(1).toNanos() / rate));
+    }
+
+    /** The collector {@code --collector} and {@code --collector-delay} ask for, or null. */
+    BenchmarkCollector startCollector() throws IOException {
+      if (!collector) {
+        return null;
+      }
+      return collectorDelay == null ? BenchmarkCollector.start() : BenchmarkCollector.start(collectorDelay);
+    }
+
+    private static Duration delay(String[] args, int index) {
+      String raw = value(args, index).trim().toLowerCase(java.util.Locale.ROOT);
+      try {
+        Duration parsed;
+        if (raw.endsWith("ms")) {
+          parsed = Duration.ofMillis(Long.parseLong(raw.substring(0, raw.length() - 2).trim()));
+        } else if (raw.endsWith("s")) {
+          parsed = Duration.ofNanos((long) (Double.parseDouble(raw.substring(0, raw.length() - 1).trim()) * 1e9));
+        } else {
+          parsed = Duration.ofMillis(Long.parseLong(raw));
+        }
+        if (!parsed.isNegative()) {
+          return parsed;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(args[index - 1] + " needs a duration such as 20ms, got '" + raw + "'");
     }
 
     Scenario scenario() {
@@ -228,8 +281,9 @@ public final class SimulatorMain {
     }
     SimulationResult result;
     OptionalLong functionLogsExported = OptionalLong.empty();
-    try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
-        LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
+    SimulationResult.CollectorFigures collectorFigures = null;
+    try (BenchmarkCollector collector = arguments.startCollector();
+        LambdaSimulator simulator = LambdaSimulator.start(arguments.measuredOptions())) {
       if (arguments.benchmark()) {
         settle();
       }
@@ -241,6 +295,7 @@ public final class SimulatorMain {
       }
       if (collector != null) {
         functionLogsExported = OptionalLong.of(collector.functionLogRecords());
+        collectorFigures = collector.figures();
         out.printf("collector: %d requests, %d bytes, %d function log records (%d unreadable requests)%n",
             collector.requests(), collector.bytes(), collector.functionLogRecords(),
             collector.unreadableRequests());
@@ -251,7 +306,8 @@ public final class SimulatorMain {
       }
     }
     if (arguments.report() != null) {
-      Files.writeString(arguments.report(), result.toJson(functionLogsExported), StandardCharsets.UTF_8);
+      Files.writeString(arguments.report(), result.toJson(functionLogsExported, collectorFigures),
+          StandardCharsets.UTF_8);
     }
     out.printf("register %.1f ms, subscribe %.1f ms, ready %.1f ms, SHUTDOWN->exit %.1f ms, exit code %d%n",
         result.processToRegisterMs(), result.processToSubscribeMs(), result.processToReadyMs(),
@@ -261,6 +317,17 @@ public final class SimulatorMain {
           + "%.0f events/s; RSS KiB %s%n", result.invocations().size() - result.warm().warmUpInvocations(),
           result.addedMsPercentile(50), result.addedMsPercentile(99), result.cpuMsPerInvocation(),
           result.ingestMBps(), result.ingestEventsPerSec(), result.rssKb());
+    }
+    if (collectorFigures != null && arguments.benchmark()) {
+      out.printf("added p50/p99: first %d %.2f/%.2f ms, after %.2f/%.2f ms; collector answers after %.0f ms: "
+          + "%d spans (%d twice), longest wait span %.0f ms, function log %.0f ms%n",
+          SimulationResult.FIRST_INVOCATIONS,
+          result.addedMsPercentile(50, 0, SimulationResult.FIRST_INVOCATIONS),
+          result.addedMsPercentile(99, 0, SimulationResult.FIRST_INVOCATIONS),
+          result.addedMsPercentile(50, SimulationResult.FIRST_INVOCATIONS, Integer.MAX_VALUE),
+          result.addedMsPercentile(99, SimulationResult.FIRST_INVOCATIONS, Integer.MAX_VALUE),
+          collectorFigures.answerDelayMs(), collectorFigures.spans(), collectorFigures.duplicateSpans(),
+          collectorFigures.maxSpanWaitMs(), collectorFigures.maxLogWaitMs());
     }
     result.warnings().forEach(warning -> out.println("WARNING: " + warning));
     result.violations().forEach(violation -> out.println("VIOLATION: " + violation));
@@ -313,7 +380,7 @@ public final class SimulatorMain {
    * extension's files, as every run after the first one would find it anyway.
    */
   private static void warmUpHarness(Arguments arguments) throws IOException, InterruptedException {
-    try (BenchmarkCollector collector = arguments.collector() ? BenchmarkCollector.start() : null;
+    try (BenchmarkCollector collector = arguments.startCollector();
         LambdaSimulator simulator = LambdaSimulator.start(arguments.options())) {
       simulate(arguments, Scenario.benchmark(HARNESS_WARM_UP_INVOCATIONS), simulator, collector, null, null);
     }

@@ -92,10 +92,37 @@ class SimulatorMainArgumentsTest {
     assertThat(arguments.scenario().functionTimeout()).isEqualTo(Duration.ofSeconds(1));
   }
 
+  @Test
+  void parse_collectorDelayAndRate_aCollectorThatAnswersLate_andAFreezeOfOneOverTheRate() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x",
+      "--collector-delay", "20ms", "--rate", "20", "--benchmark", "--invocations", "600"});
+
+    assertThat(arguments.collector()).as("implied").isTrue();
+    assertThat(arguments.collectorDelay()).isEqualTo(Duration.ofMillis(20));
+    assertThat(arguments.measuredOptions().freezeBetweenInvocations()).isEqualTo(Duration.ofMillis(50));
+    assertThat(arguments.options().freezeBetweenInvocations()).as("not the harness warm-up's").isZero();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"5ms, 5", "80, 80", "0.5s, 500", "0ms, 0"})
+  void parse_collectorDelay_takesMillisecondsOrSeconds(String raw, long ms) {
+    assertThat(SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x", "--collector-delay", raw})
+        .collectorDelay()).isEqualTo(Duration.ofMillis(ms));
+  }
+
+  @Test
+  void parse_noRate_invocationsFollowEachOtherWithoutAFreeze() {
+    SimulatorMain.Arguments arguments = SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x"});
+
+    assertThat(arguments.measuredOptions().freezeBetweenInvocations()).isZero();
+    assertThat(arguments.collectorDelay()).isNull();
+  }
+
   @ParameterizedTest
   @CsvSource({"--shutdown-budget-ms, 0", "--shutdown-budget-ms, soon", "--invocations, -1", "--env, NOEQUALS",
     "--env, =value",
-    "--probe-after, 100;x", "--init-timeout-ms, 0", "--function-timeout-ms, -5"})
+    "--probe-after, 100;x", "--init-timeout-ms, 0", "--function-timeout-ms, -5", "--collector-delay, soon",
+    "--collector-delay, -5ms", "--rate, 0"})
   void parse_badValue_isRejectedWithTheOptionsName(String option, String value) {
     assertThatThrownBy(() -> SimulatorMain.Arguments.parse(new String[] {"--extension-cmd", "x", option, value}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(option);
