@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdatelemetry.otel.simulator.LambdaSimulator;
+import dev.lambdatelemetry.otel.simulator.function.FunctionProtocol;
+import dev.lambdatelemetry.otel.simulator.function.FunctionSettings;
+import dev.lambdatelemetry.otel.simulator.function.LocalFunction;
+import dev.lambdatelemetry.otel.simulator.function.NodeFunction;
 import dev.lambdatelemetry.otel.simulator.measure.SimulationResult;
 import dev.lambdatelemetry.otel.simulator.platform.SimulatorOptions;
 import dev.lambdatelemetry.otel.simulator.process.ExtensionProcess;
@@ -36,9 +40,10 @@ class MockOtlpServerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void thirdPartyReceiver_decodesEveryInvocationSpanAndTheLogs() throws Exception {
+  void thirdPartyReceiver_decodesEveryInvocationSpanTheLogsAndTheFunctionsOwnTelemetry() throws Exception {
     assumeTrue(Files.isRegularFile(CLI), "npm ci in src/test/node has not been run");
     assumeTrue(new ProcessBuilder("node", "--version").start().waitFor() == 0, "no node");
+    assumeTrue(NodeFunction.unavailable().isEmpty(), () -> NodeFunction.unavailable().orElse(""));
     Process server = new ProcessBuilder("node", CLI.toString(), "-o", "json", "--hostname=127.0.0.1")
         .redirectErrorStream(true).start();
     List<String> lines = new CopyOnWriteArrayList<>();
@@ -60,14 +65,24 @@ class MockOtlpServerIT {
           () -> lines.stream().anyMatch(l -> l.contains("OTLP/HTTP listening")),
           "mockotlpserver did not start: " + lines);
       SimulationResult result;
+      // The function's own SDK (Node.js) exports to the extension's local endpoint, on free ports: the
+      // mock server holds 4318. What the extension forwards of it must decode there too.
+      int functionHttp = ExtensionRun.freePort();
+      int functionGrpc = ExtensionRun.freePort();
       try (LambdaSimulator simulator = LambdaSimulator.start(SimulatorOptions.defaults());
-          ExtensionProcess process = ExtensionProcess.start(PackagedExtension.command(), simulator,
-              Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318",
-                  "OTEL_EXPORTER_OTLP_COMPRESSION", "none",
-                  "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S",
-                  "LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(ExtensionRun.freePort())),
-              null)) {
-        result = simulator.run(Scenario.defaultScenario(4), process);
+          LocalFunction function = NodeFunction.start(FunctionSettings.defaults(FunctionProtocol.HTTP_PROTOBUF)
+              .withPorts(functionHttp, functionGrpc))) {
+        simulator.instrumentedFunction(function);
+        try (ExtensionProcess process = ExtensionProcess.start(PackagedExtension.command(), simulator,
+            Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318",
+                "OTEL_EXPORTER_OTLP_COMPRESSION", "none",
+                "LAMBDA_TELEMETRY_EXPORT_FLUSH_BUDGET", "PT2S",
+                "LAMBDA_TELEMETRY_OTLP_RECEIVER_HTTP_PORT", Integer.toString(functionHttp),
+                "LAMBDA_TELEMETRY_OTLP_RECEIVER_GRPC_PORT", Integer.toString(functionGrpc),
+                "LAMBDA_TELEMETRY_LISTENER_PORT", Integer.toString(ExtensionRun.freePort())),
+            null)) {
+          result = simulator.run(Scenario.defaultScenario(4), process);
+        }
       }
       assertThat(result.exitCode()).isZero();
       Set<String> expected = new HashSet<>();
@@ -78,6 +93,10 @@ class MockOtlpServerIT {
                   Math.min(3000, String.join("\n", lines).length())));
       assertThat(invocationIds(lines)).isEqualTo(expected);
       assertThat(String.join("\n", lines)).contains("logRecords").contains("faas.invocations");
+      PollingWait.await(Duration.ofSeconds(10),
+          () -> String.join("\n", lines).contains(FunctionSettings.DEFAULT_SERVICE_NAME),
+          "mockotlpserver did not print the function's own telemetry (service "
+              + FunctionSettings.DEFAULT_SERVICE_NAME + ")");
     } finally {
       server.destroy();
       server.waitFor();
