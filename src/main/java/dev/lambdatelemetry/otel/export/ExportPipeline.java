@@ -391,13 +391,16 @@ public final class ExportPipeline implements SignalSink {
   }
 
   /**
-   * How full the fuller pending queue is, from 0 to 1, in items or estimated bytes: when it fills,
-   * the oldest items are dropped, so a strategy that lets data wait flushes before.
+   * How full the fullest pending queue is, from 0 to 1, in items or estimated bytes, the function's
+   * included: when one fills, items are dropped (or the function's requests refused), so a strategy
+   * that lets data wait flushes before.
    */
   public double pendingShare() {
     double items = Math.max((double) spans.size() / Math.max(1, maxSpans),
         (double) logs.size() / Math.max(1, maxLogs));
-    return Math.max(items, (double) Math.max(spans.bytes(), logs.bytes()) / Math.max(1, maxQueueBytes));
+    double bytes = (double) Math.max(spans.bytes(), logs.bytes()) / Math.max(1, maxQueueBytes);
+    // The function's queues too: when they fill, the endpoint refuses the function's requests.
+    return Math.max(Math.max(items, bytes), function.share());
   }
 
   /** Items still queued: spans, logs, and the function's spans, log records and data points. */

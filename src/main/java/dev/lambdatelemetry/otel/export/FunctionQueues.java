@@ -44,6 +44,21 @@ final class FunctionQueues {
     }
   }
 
+  /**
+   * How full the fuller bound is, from 0 to 1 (held items of the fullest signal, or held bytes): the
+   * endpoint refuses what does not fit, so a strategy that lets data wait must flush before.
+   */
+  synchronized double share() {
+    double share = maxBytes <= 0 ? 0 : (double) heldBytes / maxBytes;
+    for (Signal s : Signal.values()) {
+      int max = maxItems.get(s);
+      if (max > 0) {
+        share = Math.max(share, (double) heldItems.get(s) / max);
+      }
+    }
+    return share;
+  }
+
   /** A new byte bound: what is held already stays, later batches must fit under it. */
   synchronized void limitBytes(long bytes) {
     this.maxBytes = bytes;

@@ -128,6 +128,11 @@ final class FunctionSignals implements OtlpSink {
     return queues.bytes();
   }
 
+  /** How full the function's queues are, 0 to 1 ({@link FunctionQueues#share}). */
+  double share() {
+    return queues.share();
+  }
+
   /**
    * Sends the function's batches of {@code signal} in requests of up to {@code max-batch-items}
    * items until the queue is empty, the signal is held back by a {@code Retry-After}, or the flush

@@ -16,6 +16,15 @@ class FunctionQueuesTest {
       new FunctionQueues(Map.of(Signal.TRACES, 10, Signal.LOGS, 10, Signal.METRICS, 10), 1000);
 
   @Test
+  void share_isHowFullTheFullerBoundIs_soTheAdaptiveStrategyFlushesBeforeTheEndpointRefuses() {
+    assertThat(queues.share()).isZero();
+    queues.offer(Signal.TRACES, batch(5, 100));
+    assertThat(queues.share()).as("half of the traces' items").isEqualTo(0.5);
+    queues.offer(Signal.LOGS, batch(1, 700));
+    assertThat(queues.share()).as("800 of 1000 bytes").isEqualTo(0.8);
+  }
+
+  @Test
   void offer_overTheByteBound_refusesTheNewestAndKeepsTheOldest() {
     ReceivedBatch first = batch(1, 600);
     ReceivedBatch second = batch(1, 500);
