@@ -125,6 +125,12 @@ public final class ExportPipeline implements SignalSink {
   private final MetricsExport metricsExport;
   private final WarmUpRequest warmUp;
   private final BackgroundExport background;
+  /**
+   * The function's queued bytes that count as a full queue in {@link #pendingShare}: a quarter of it,
+   * 128 KiB (about two invocations of 100 spans), brings the next background flush forward.
+   */
+  static final long FUNCTION_BYTES_AT_FULL_SHARE = 512 * 1024;
+
   /** The queues' bounds, for {@link #pendingShare}. */
   private final int maxSpans;
   private final int maxLogs;
@@ -399,8 +405,12 @@ public final class ExportPipeline implements SignalSink {
     double items = Math.max((double) spans.size() / Math.max(1, maxSpans),
         (double) logs.size() / Math.max(1, maxLogs));
     double bytes = (double) Math.max(spans.bytes(), logs.bytes()) / Math.max(1, maxQueueBytes);
-    // The function's queues too: when they fill, the endpoint refuses the function's requests.
-    return Math.max(Math.max(items, bytes), function.share());
+    // The function's queues too: when they fill, the endpoint refuses the function's requests. And
+    // its bytes against a far smaller bound: a function sending much (100 spans an invocation) would
+    // otherwise keep its batches for seconds, long enough to be promoted to the old generation, and
+    // the heap then grows to its cap (measured: +13 MiB of RSS; the same load flushed early: +0).
+    double functionBytes = (double) function.bytes() / FUNCTION_BYTES_AT_FULL_SHARE;
+    return Math.max(Math.max(items, bytes), Math.max(function.share(), functionBytes));
   }
 
   /** Items still queued: spans, logs, and the function's spans, log records and data points. */
