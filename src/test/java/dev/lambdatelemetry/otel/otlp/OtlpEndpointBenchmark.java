@@ -82,7 +82,7 @@ public final class OtlpEndpointBenchmark {
 
     var config = new OtlpEndpointTest.GrpcConfig(URI.create("http://127.0.0.1:" + endpoint.grpcPort().orElseThrow()),
         Signal.TRACES.grpcPath().substring(1));
-    FunctionSdk.GrpcJavaSender sender = new FunctionSdk.GrpcJavaSender(config);
+    dev.lambdatelemetry.otel.simulator.function.JavaSdkSenders.GrpcJavaSender sender = new dev.lambdatelemetry.otel.simulator.function.JavaSdkSenders.GrpcJavaSender(config);
     var writer = new io.opentelemetry.sdk.common.export.MessageWriter() {
       @Override
       public void writeMessage(java.io.OutputStream out) throws java.io.IOException {

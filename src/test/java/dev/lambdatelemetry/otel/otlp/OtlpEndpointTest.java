@@ -397,7 +397,7 @@ class OtlpEndpointTest {
   /** A raw unary call with grpc-java: the request bytes as they are (garbage included). */
   static GrpcResponse grpcCall(int port, String fullMethod, byte[] message) {
     var config = new GrpcConfig(URI.create("http://127.0.0.1:" + port), fullMethod.substring(1));
-    FunctionSdk.GrpcJavaSender sender = new FunctionSdk.GrpcJavaSender(config);
+    dev.lambdatelemetry.otel.simulator.function.JavaSdkSenders.GrpcJavaSender sender = new dev.lambdatelemetry.otel.simulator.function.JavaSdkSenders.GrpcJavaSender(config);
     AtomicReference<GrpcResponse> answer = new AtomicReference<>();
     try {
       sender.send(new MessageWriter() {

@@ -36,18 +36,18 @@ import java.util.function.Consumer;
  * OTLP/HTTP (the OkHttp sender is excluded from the build), grpc-java on Netty for OTLP/gRPC. The exporters
  * encode, compress and read the answers themselves; these only move bytes.
  */
-final class JavaSdkSenders {
+public final class JavaSdkSenders {
 
   private JavaSdkSenders() {}
 
   /** A loader that gives the exporters our HTTP sender. */
-  static ComponentLoader http() {
+  public static ComponentLoader http() {
     HttpSenderProvider provider = JdkHttpSender::new;
     return loaderOf(HttpSenderProvider.class, provider);
   }
 
   /** A loader that gives the exporters our gRPC sender. */
-  static ComponentLoader grpc() {
+  public static ComponentLoader grpc() {
     GrpcSenderProvider provider = GrpcJavaSender::new;
     return loaderOf(GrpcSenderProvider.class, provider);
   }
@@ -130,12 +130,12 @@ final class JavaSdkSenders {
   }
 
   /** OTLP/gRPC over grpc-java (Netty, plaintext HTTP/2 with prior knowledge). */
-  private static final class GrpcJavaSender implements GrpcSender {
+  public static final class GrpcJavaSender implements GrpcSender {
     private final GrpcSenderConfig config;
     private final ManagedChannel channel;
     private final MethodDescriptor<MessageWriter, byte[]> method;
 
-    GrpcJavaSender(GrpcSenderConfig config) {
+    public GrpcJavaSender(GrpcSenderConfig config) {
       this.config = config;
       this.channel = NettyChannelBuilder
           .forAddress(config.getEndpoint().getHost(), config.getEndpoint().getPort())
