@@ -131,6 +131,17 @@ class ExportPipelineBackgroundTest {
     assertThat(pipeline.pendingShare()).isZero();
   }
 
+  @Test
+  void pendingShare_countsTheFunctionsBytesEarly_soItsBatchesDoNotWaitLongEnoughToFillTheHeap() {
+    pipeline = pipeline();
+    int quarter = (int) (ExportPipeline.FUNCTION_BYTES_AT_FULL_SHARE / 4);
+    assertThat(pipeline.functionSink(4L * 1024 * 1024).offer(new dev.lambdatelemetry.otel.otlp.ReceivedBatch(
+        dev.lambdatelemetry.otel.otlp.Signal.TRACES, List.of(new byte[quarter]), 1, quarter, Instant.now())))
+        .isTrue();
+
+    assertThat(pipeline.pendingShare()).as("a quarter: the adaptive strategy's early flush").isEqualTo(0.25);
+  }
+
   private ExportPipeline pipeline() {
     return pipeline(Map.of());
   }
