@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
  * otlp,console}, {@code prometheus}) must not make us fail the function's init. So, as the SDK
  * specification asks, an invalid or unsupported value never fails: it is ignored with a warning and the
  * default (or the general setting, for a per-signal one) is used. The warnings are kept in {@link
- * #warnings()} and logged once, at start-up, by {@link #validate(OtelConfig)}. Only our own {@code
+ * #warnings()} and logged once, at start-up, by {@link #logWarnings()}. Only our own {@code
  * lambda-telemetry.*} values fail init ({@link ConfigValidator}). Each value is read by {@link
  * LenientValues}; this record resolves them per signal (per-signal setting, else general setting,
  * else the specification's default).
@@ -57,18 +57,6 @@ public record OtelSettings(
   /** Copies the warnings: the record stays immutable. */
   public OtelSettings {
     warnings = List.copyOf(warnings);
-  }
-
-  /**
-   * Resolves the settings and logs each warning once (WARN); called once, at start-up. Never throws
-   * for an {@code OTEL_*} value.
-   *
-   * @return the warnings logged
-   */
-  public static List<String> validate(OtelConfig config) {
-    List<String> warnings = from(config).warnings();
-    warnings.forEach(LOG::warn);
-    return warnings;
   }
 
   /** Logs each warning once (WARN); called once, at start-up. */

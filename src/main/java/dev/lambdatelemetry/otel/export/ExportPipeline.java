@@ -2,7 +2,6 @@ package dev.lambdatelemetry.otel.export;
 
 import dev.lambdatelemetry.otel.config.ExportConfig;
 import dev.lambdatelemetry.otel.config.MemoryBudget;
-import dev.lambdatelemetry.otel.config.OtelConfig;
 import dev.lambdatelemetry.otel.config.OtelSettings;
 import dev.lambdatelemetry.otel.config.OtelSettings.Signal;
 import dev.lambdatelemetry.otel.export.ExportCounters.Outcome;
@@ -234,20 +233,6 @@ public final class ExportPipeline implements SignalSink {
         () -> shutDown);
     this.background = new BackgroundExport(clock, inFlight,
         (deadline, cancelled) -> flush(deadline, Breaker.HONOURED, Round.ORDINARY, cancelled));
-  }
-
-  /**
-   * Checks {@code otel} (throwing {@link IllegalArgumentException} naming the property) and builds.
-   *
-   * @param resource the resource of the moment, asked at each metrics export: the converter's, so
-   *     that our own metric goes out under the same resource as every other signal
-   */
-  public static ExportPipeline create(
-      ExportConfig export,
-      OtelConfig otel,
-      Supplier<Resource> resource,
-      Supplier<Collection<MetricData>> metrics) {
-    return new ExportPipeline(export, OtelSettings.from(otel), resource, metrics);
   }
 
   @Override

@@ -15,8 +15,6 @@ import java.util.function.BooleanSupplier;
  */
 final class FunctionGrace {
 
-  /** No local endpoint: nothing to wait for. */
-  static final FunctionGrace NONE = new FunctionGrace(() -> false, Duration.ZERO, LifecycleClock.SYSTEM);
   /** How often the wait looks again: a request on loopback is read in well under a millisecond. */
   static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
 

@@ -154,7 +154,7 @@ final class FunctionReceiver {
 
   /** What serves, for self-telemetry. */
   State state() {
-    OtlpEndpoint e = started.isDone() ? endpointIfStarted() : endpoint();
+    OtlpEndpoint e = endpoint();
     if (e == null) {
       return notStarted;
     }

@@ -134,7 +134,7 @@ class OtelSettingsTest {
       Map<String, String> properties, String warning, Consumer<OtelSettings> fallback) {
     OtelConfig config = TestConfigs.otel(properties);
 
-    List<String> warnings = OtelSettings.validate(config);
+    List<String> warnings = OtelSettings.from(config).logWarnings().warnings();
 
     assertThat(warnings).singleElement().asString().contains(warning);
     fallback.accept(OtelSettings.from(config));
